@@ -1,0 +1,55 @@
+package dev.stepup.identity.boundary;
+
+import dev.stepup.identity.control.ApiTokens;
+import dev.stepup.identity.control.Caller;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.security.enterprise.AuthenticationStatus;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.Optional;
+
+/**
+ * The one authentication mechanism of the application. It reads the {@code Authorization}
+ * header ({@code TOKEN <api token>}); a caller it recognises is handed to the container
+ * with its roles as groups and kept as the request attribute {@link Caller#ATTRIBUTE}.
+ * It never answers by itself: refused or missing credentials leave the request anonymous,
+ * and the role check of each resource method answers {@code 401 AU-0000}.
+ */
+@ApplicationScoped
+public class CallerAuthentication implements HttpAuthenticationMechanism {
+
+    @Inject
+    ApiTokens tokens;
+
+    @Override
+    public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
+                                                HttpMessageContext context) {
+        String header = request.getHeader("Authorization");
+        if (header == null || header.isBlank()) {
+            return context.doNothing();
+        }
+        Optional<Caller> caller = authenticate(header.strip());
+        if (caller.isEmpty()) {
+            request.setAttribute(Caller.REFUSED_ATTRIBUTE, Boolean.TRUE);
+            return context.doNothing();
+        }
+        request.setAttribute(Caller.ATTRIBUTE, caller.get());
+        return context.notifyContainerAboutLogin(caller.get().id().value(), caller.get().roles());
+    }
+
+    private Optional<Caller> authenticate(String header) {
+        int space = header.indexOf(' ');
+        if (space < 0) {
+            return Optional.empty();
+        }
+        String scheme = header.substring(0, space);
+        String credentials = header.substring(space + 1).strip();
+        if ("TOKEN".equalsIgnoreCase(scheme)) {
+            return tokens.authenticate(credentials);
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.stepup.identity.boundary;
+
+import dev.stepup.identity.control.ApiTokens;
+import dev.stepup.identity.control.CurrentCaller;
+import dev.stepup.identity.control.Identities;
+import dev.stepup.identity.control.NewIdentity;
+import dev.stepup.identity.entity.Identity;
+import dev.stepup.identity.entity.IdentityStatus;
+import dev.stepup.identity.entity.IdentityType;
+import dev.stepup.identity.entity.Role;
+import dev.stepup.identity.entity.UserId;
+import dev.stepup.platform.boundary.ApiException;
+import dev.stepup.platform.boundary.Page;
+import dev.stepup.platform.boundary.PageRequest;
+import dev.stepup.platform.boundary.RequestBodies;
+import dev.stepup.platform.boundary.Responses;
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Users and service identities, and their API tokens. */
+@Path("users")
+@DenyAll
+@Produces(Responses.JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Transactional(dontRollbackOn = ApiException.class)
+public class UsersResource {
+
+    @Inject
+    Identities identities;
+
+    @Inject
+    ApiTokens tokens;
+
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    RequestBodies bodies;
+
+    @POST
+    @RolesAllowed(Role.TENANT_ADMIN)
+    @Transactional
+    public Response create(String body) {
+        UserRequest request = bodies.read(body, UserRequest.class);
+        IdentityType type = IdentityType.valueOf(request.type());
+        String username = type == IdentityType.User ? request.username() : request.name();
+        if (username == null || username.isBlank()) {
+            String field = type == IdentityType.User ? "username" : "name";
+            throw ApiException.badRequest(field + " is required for a " + type, Map.of(field, field + " is required"));
+        }
+        Set<String> roles = request.adminRoles() == null ? Set.of()
+                : request.adminRoles().stream().map(UserRequest.RoleName::name).collect(Collectors.toSet());
+        IdentityStatus status = request.status() == null ? IdentityStatus.active : IdentityStatus.valueOf(request.status());
+        Identity created = identities.create(new NewIdentity(type, username.strip(), request.email(), request.firstName(),
+                request.lastName(), request.password() == null ? null : request.password().toCharArray(), status, roles),
+                caller.get().id());
+        return Response.ok(UserView.of(created)).build();
+    }
+
+    @GET
+    @RolesAllowed({Role.TENANT_ADMIN, Role.IDENTITY_VIEWER})
+    public Page<UserView> list(@QueryParam("page") String page, @QueryParam("size") String size) {
+        PageRequest request = PageRequest.of(page, size);
+        return Page.of(identities.count(), request,
+                identities.list(request.offset(), request.size()).stream().map(UserView::of).toList());
+    }
+
+    @GET
+    @Path("{userId}")
+    @RolesAllowed({Role.TENANT_ADMIN, Role.IDENTITY_VIEWER})
+    public UserView get(@PathParam("userId") String userId) {
+        return UserView.of(existing(userId));
+    }
+
+    @DELETE
+    @Path("{userId}")
+    @RolesAllowed(Role.TENANT_ADMIN)
+    @Transactional
+    public Response delete(@PathParam("userId") String userId) {
+        if (!identities.delete(id(userId), caller.get().id())) {
+            throw notFound();
+        }
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("{userId}/tokens")
+    @RolesAllowed(Role.TENANT_ADMIN)
+    @Transactional
+    public Map<String, String> createToken(@PathParam("userId") String userId, String body) {
+        int days = bodies.readOptional(body, TokenRequest.class)
+                .map(TokenRequest::tokenExpirationDays)
+                .orElse(ApiTokens.MAX_EXPIRATION_DAYS);
+        Identity identity = existing(userId);
+        return Map.of("token", tokens.issue(identity.id(), days, caller.get().id()));
+    }
+
+    private Identity existing(String userId) {
+        return identities.find(id(userId)).orElseThrow(UsersResource::notFound);
+    }
+
+    public static UserId id(String userId) {
+        return UserId.parse(userId).orElseThrow(() ->
+                new ApiException(400, "U-0002", "A user id is 20 letters and digits"));
+    }
+
+    public static ApiException notFound() {
+        return new ApiException(404, "U-0001", "User not found");
+    }
+}

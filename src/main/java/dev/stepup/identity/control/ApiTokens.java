@@ -1,0 +1,84 @@
+package dev.stepup.identity.control;
+
+import dev.stepup.identity.entity.ApiToken;
+import dev.stepup.identity.entity.Identity;
+import dev.stepup.identity.entity.Role;
+import dev.stepup.identity.entity.UserId;
+import dev.stepup.platform.control.Secrets;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Issues API tokens (one per identity, shown once, stored as a hash) and authenticates
+ * callers by them.
+ */
+@ApplicationScoped
+public class ApiTokens {
+
+    /** A token's last use is written at most this often, to keep authentication read-only. */
+    static final Duration LAST_USE_RESOLUTION = Duration.ofMinutes(1);
+
+    static final String PREFIX = "stp_";
+
+    public static final int MAX_EXPIRATION_DAYS = 90;
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    Event<IdentityChanged> changes;
+
+    /** Creates or replaces the identity's token and returns its value, the only time it is seen. */
+    public String issue(UserId identity, int expirationDays, UserId actor) {
+        String token = PREFIX + Secrets.randomToken(32);
+        install(identity, token, expirationDays, actor);
+        return token;
+    }
+
+    /** Makes {@code token} the identity's token, replacing any other. */
+    public void install(UserId identity, String token, int expirationDays, UserId actor) {
+        em.createQuery("delete from ApiToken t where t.identityId = :id")
+                .setParameter("id", identity.value())
+                .executeUpdate();
+        em.persist(new ApiToken(identity, Secrets.sha256(token), expirationDays, clock.instant()));
+        changes.fire(new IdentityChanged(IdentityChanged.Kind.TOKEN_CREATED, actor, identity));
+    }
+
+    /** The caller the token belongs to, if it is known, unexpired and its identity active. */
+    @Transactional
+    public Optional<Caller> authenticate(String token) {
+        if (token == null || token.isBlank() || token.length() > 100) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        var found = em.createQuery("select t, i from ApiToken t, Identity i where t.tokenHash = :hash and i.id = t.identityId", Object[].class)
+                .setParameter("hash", Secrets.sha256(token))
+                .getResultList();
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        ApiToken apiToken = (ApiToken) found.get(0)[0];
+        Identity identity = (Identity) found.get(0)[1];
+        if (apiToken.isExpired(now) || !identity.isActive()) {
+            return Optional.empty();
+        }
+        if (apiToken.lastUsedAt().plus(LAST_USE_RESOLUTION).isBefore(now)) {
+            em.createQuery("update ApiToken t set t.lastUsedAt = :now where t.identityId = :id")
+                    .setParameter("now", now)
+                    .setParameter("id", identity.id().value())
+                    .executeUpdate();
+        }
+        return Optional.of(new Caller(identity.id(), identity.username(), Role.effective(identity.roles()), Caller.Scheme.TOKEN));
+    }
+}

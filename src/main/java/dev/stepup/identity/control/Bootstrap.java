@@ -1,0 +1,38 @@
+package dev.stepup.identity.control;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import jakarta.inject.Inject;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * First start: when no TenantAdmin exists, creates the TenantAdmin {@code admin} with the
+ * API token from {@code STEPUP_BOOTSTRAP_ADMIN_TOKEN}, or with a random one that is logged
+ * once and written to an owner-only file in the data directory.
+ */
+@Startup
+@Singleton
+@DependsOn("Database")
+@TransactionManagement(TransactionManagementType.BEAN)
+public class Bootstrap {
+
+    private static final Logger LOG = Logger.getLogger(Bootstrap.class.getName());
+
+    @Inject
+    BootstrapAdmin admin;
+
+    @PostConstruct
+    void createAdminIfNone() {
+        try {
+            admin.createIfNone();
+        } catch (RuntimeException e) {
+            // Another instance on the same database may have created it at the same moment.
+            LOG.log(Level.WARNING, "Bootstrap admin not created (another instance may have created it at the same moment)", e);
+        }
+    }
+}

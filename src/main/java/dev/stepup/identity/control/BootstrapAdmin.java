@@ -1,0 +1,63 @@
+package dev.stepup.identity.control;
+
+import dev.stepup.identity.entity.Identity;
+import dev.stepup.identity.entity.IdentityStatus;
+import dev.stepup.identity.entity.IdentityType;
+import dev.stepup.identity.entity.Role;
+import dev.stepup.identity.entity.UserId;
+import dev.stepup.platform.control.DataDirectory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Creates the bootstrap TenantAdmin in its own transaction; see {@link Bootstrap}. */
+@ApplicationScoped
+public class BootstrapAdmin {
+
+    static final String ADMIN = "admin";
+    static final String TOKEN_FILE = "admin-token";
+
+    private static final Logger LOG = Logger.getLogger(BootstrapAdmin.class.getName());
+
+    @Inject
+    Identities identities;
+
+    @Inject
+    ApiTokens tokens;
+
+    @Inject
+    DataDirectory dataDirectory;
+
+    @Inject
+    @ConfigProperty(name = "stepup.bootstrap.admin.token")
+    Optional<String> configuredToken;
+
+    @Inject
+    @ConfigProperty(name = "stepup.bootstrap.admin.password")
+    Optional<String> configuredPassword;
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void createIfNone() {
+        if (identities.tenantAdminExists()) {
+            return;
+        }
+        Identity created = identities.create(new NewIdentity(IdentityType.User, ADMIN, null, null, null,
+                configuredPassword.map(String::toCharArray).orElse(null), IdentityStatus.active,
+                Set.of(Role.TENANT_ADMIN)), null);
+        UserId id = created.id();
+        if (configuredToken.isPresent()) {
+            tokens.install(id, configuredToken.get(), ApiTokens.MAX_EXPIRATION_DAYS, null);
+            LOG.info("Bootstrap TenantAdmin 'admin' created with the token from STEPUP_BOOTSTRAP_ADMIN_TOKEN");
+            return;
+        }
+        String token = tokens.issue(id, ApiTokens.MAX_EXPIRATION_DAYS, null);
+        boolean written = dataDirectory.createSecretFile(TOKEN_FILE, token);
+        // The one log line that holds a secret, as the contract asks: the admin has no other way in.
+        LOG.warning("Bootstrap TenantAdmin 'admin' created. Its API token, shown once"
+                + (written ? " and kept in " + dataDirectory.path().resolve(TOKEN_FILE) : "") + ": " + token);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.stepup.identity.control;
+
+import dev.stepup.identity.entity.Identity;
+import dev.stepup.identity.entity.Role;
+import dev.stepup.identity.entity.UserId;
+import dev.stepup.platform.boundary.ApiException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
+import jakarta.security.enterprise.identitystore.Pbkdf2PasswordHash;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/** Creates, finds, lists and deletes users and service identities. */
+@ApplicationScoped
+public class Identities {
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Pbkdf2PasswordHash passwordHash;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    Event<IdentityChanged> changes;
+
+    public Identity create(NewIdentity request, UserId actor) {
+        if (findByUsername(request.username()).isPresent()) {
+            throw new ApiException(409, "U-0003", "An identity with this name exists already");
+        }
+        Identity identity = new Identity(UserId.random(), request.type(), request.username(), request.status(),
+                request.roles(), clock.instant());
+        identity.describe(request.email(), request.firstName(), request.lastName());
+        if (request.password() != null) {
+            identity.passwordHash(passwordHash.generate(request.password()));
+        }
+        em.persist(identity);
+        try {
+            em.flush();
+        } catch (PersistenceException e) {
+            throw new ApiException(409, "U-0003", "An identity with this name exists already");
+        }
+        changes.fire(new IdentityChanged(IdentityChanged.Kind.CREATED, actor, identity.id()));
+        return identity;
+    }
+
+    public Optional<Identity> find(UserId id) {
+        return Optional.ofNullable(em.find(Identity.class, id.value()));
+    }
+
+    public Optional<Identity> findByUsername(String username) {
+        return em.createQuery("select i from Identity i where i.username = :username", Identity.class)
+                .setParameter("username", username)
+                .getResultStream()
+                .findFirst();
+    }
+
+    public List<Identity> list(int offset, int size) {
+        return em.createQuery("select i from Identity i order by i.id", Identity.class)
+                .setFirstResult(offset)
+                .setMaxResults(size)
+                .getResultList();
+    }
+
+    public long count() {
+        return em.createQuery("select count(i) from Identity i", Long.class).getSingleResult();
+    }
+
+    /** Removes the identity with its token, registration and completion IDs (by cascade). */
+    public boolean delete(UserId id, UserId actor) {
+        Identity identity = em.find(Identity.class, id.value());
+        if (identity == null) {
+            return false;
+        }
+        em.remove(identity);
+        em.flush();
+        changes.fire(new IdentityChanged(IdentityChanged.Kind.DELETED, actor, id));
+        return true;
+    }
+
+    public boolean tenantAdminExists() {
+        return !em.createQuery("select i.id from Identity i join i.roles r where r = :role", String.class)
+                .setParameter("role", Role.TENANT_ADMIN)
+                .setMaxResults(1)
+                .getResultList()
+                .isEmpty();
+    }
+
+    public boolean verifyPassword(Identity identity, char[] password) {
+        return identity.passwordHash() != null && passwordHash.verify(password, identity.passwordHash());
+    }
+}

@@ -1,0 +1,11 @@
+package dev.stepup.platform.boundary;
+
+/**
+ * The body of every error the API answers: {@code {"message", "errorCode", "details"}}.
+ */
+public record ApiError(String message, String errorCode, Object details) {
+
+    public static ApiError of(String message, String errorCode) {
+        return new ApiError(message, errorCode, null);
+    }
+}

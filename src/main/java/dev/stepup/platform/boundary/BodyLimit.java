@@ -1,0 +1,76 @@
+package dev.stepup.platform.boundary;
+
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.ext.Provider;
+import jakarta.ws.rs.ext.ReaderInterceptor;
+import jakarta.ws.rs.ext.ReaderInterceptorContext;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Refuses request bodies over 64 KiB with {@code 413 REQ-0413}: at once when
+ * {@code Content-Length} says so, and while reading when a chunked body grows past it.
+ */
+@Provider
+@PreMatching
+@Priority(Priorities.AUTHENTICATION - 100)
+public class BodyLimit implements ContainerRequestFilter, ReaderInterceptor {
+
+    static final int MAX_BYTES = 64 * 1024;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (request.getLength() > MAX_BYTES) {
+            throw tooLarge();
+        }
+    }
+
+    @Override
+    public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
+        context.setInputStream(new Limited(context.getInputStream()));
+        return context.proceed();
+    }
+
+    private static ApiException tooLarge() {
+        return new ApiException(413, "REQ-0413", "Request body larger than 64 KiB");
+    }
+
+    private static final class Limited extends FilterInputStream {
+
+        private long read;
+
+        Limited(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) {
+            read += n;
+            if (read > MAX_BYTES) {
+                throw tooLarge();
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.stepup.platform.boundary;
+
+import jakarta.json.JsonException;
+import jakarta.json.bind.JsonbException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Turns every failure that reaches JAX-RS into the contract's JSON error. Bad input is
+ * recognised anywhere in the cause chain (JSON-B and JSON-P wrap each other and the
+ * runtime wraps both), so malformed bodies are a 400, never a 500. Only unexpected
+ * failures are logged, and their bodies say nothing about the cause.
+ */
+@Provider
+public class FailureMapper implements ExceptionMapper<Throwable> {
+
+    private static final Logger LOG = Logger.getLogger(FailureMapper.class.getName());
+
+    @Override
+    public Response toResponse(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ApiException api) {
+                return Responses.error(api);
+            }
+            if (t instanceof JsonbException || t instanceof JsonException) {
+                return Responses.error(400, "REQ-0001", "The request body is not valid JSON of the expected shape");
+            }
+            if (t instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
+                return fromStatus(web);
+            }
+            if (t == t.getCause()) {
+                break;
+            }
+        }
+        LOG.log(Level.SEVERE, "Unexpected failure while serving a request", failure);
+        return Responses.error(500, "SRV-0500", "Internal error");
+    }
+
+    private static Response fromStatus(WebApplicationException web) {
+        int status = web.getResponse().getStatus();
+        Response response = switch (status) {
+            case 400 -> Responses.error(400, "REQ-0001", "Bad request");
+            case 401 -> Responses.error(401, "AU-0000", "Authentication required");
+            case 403 -> Responses.error(403, "AU-0403", "Access denied");
+            case 404 -> Responses.error(404, "REQ-0404", "No such resource");
+            case 405 -> Responses.error(405, "REQ-0405", "Method not allowed on this resource");
+            case 406 -> Responses.error(406, "REQ-0406", "Only application/json can be produced");
+            case 413 -> Responses.error(413, "REQ-0413", "Request body too large");
+            case 415 -> Responses.error(415, "REQ-0415", "Request body must be application/json");
+            default -> Responses.error(status, "REQ-" + String.format("%04d", status), "Request refused");
+        };
+        if (web instanceof NotAllowedException) {
+            String allow = web.getResponse().getHeaderString(HttpHeaders.ALLOW);
+            if (allow != null) {
+                return Response.fromResponse(response).header(HttpHeaders.ALLOW, allow).build();
+            }
+        }
+        return response;
+    }
+}

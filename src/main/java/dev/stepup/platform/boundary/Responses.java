@@ -1,0 +1,29 @@
+package dev.stepup.platform.boundary;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * Builds the contract's error responses in one place, so every mapper answers alike.
+ */
+public final class Responses {
+
+    public static final String JSON = MediaType.APPLICATION_JSON + ";charset=UTF-8";
+
+    private Responses() {
+    }
+
+    public static Response error(int status, String errorCode, String message) {
+        return error(status, new ApiError(message, errorCode, null));
+    }
+
+    public static Response error(int status, ApiError body) {
+        return Response.status(status).type(JSON).entity(body).build();
+    }
+
+    public static Response error(ApiException e) {
+        Response.ResponseBuilder builder = Response.status(e.status()).type(JSON).entity(e.body());
+        e.headers().forEach(builder::header);
+        return builder.build();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.stepup.platform.control;
+
+import jakarta.annotation.Resource;
+import jakarta.annotation.sql.DataSourceDefinition;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import jakarta.annotation.PostConstruct;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * The one datasource, chosen at start by {@code stepup.db.url} (H2 files under the data
+ * directory by default, PostgreSQL in production), and its schema, migrated by Flyway
+ * before anything else touches it. Other startup beans depend on this one.
+ */
+@DataSourceDefinition(
+        name = Database.JNDI_NAME,
+        className = "dev.stepup.platform.control.UrlDataSource",
+        url = "${MPCONFIG=stepup.db.url}",
+        user = "${MPCONFIG=stepup.db.user}",
+        password = "${MPCONFIG=stepup.db.password}",
+        minPoolSize = 2,
+        maxPoolSize = 32,
+        maxIdleTime = 300,
+        properties = {
+            "fish.payara.is-connection-validation-required=true",
+            "fish.payara.connection-validation-method=auto-commit",
+            "fish.payara.fail-all-connections=true",
+            "fish.payara.max-wait-time-in-millis=${MPCONFIG=stepup.db.pool.max-wait-millis}"
+        })
+@Startup
+@Singleton
+@TransactionManagement(TransactionManagementType.BEAN)
+public class Database {
+
+    public static final String JNDI_NAME = "java:app/jdbc/stepup";
+
+    private static final Logger LOG = Logger.getLogger(Database.class.getName());
+
+    @Resource(lookup = JNDI_NAME)
+    DataSource dataSource;
+
+    @PostConstruct
+    void migrate() {
+        MigrateResult result = Flyway.configure(Database.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        LOG.info(() -> "Database schema at version " + result.targetSchemaVersion
+                + " (" + result.migrationsExecuted + " migrations applied now)");
+    }
+}

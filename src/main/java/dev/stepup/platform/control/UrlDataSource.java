@@ -1,0 +1,130 @@
+package dev.stepup.platform.control;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Properties;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * The datasource class behind {@link Database}: one class for every supported database,
+ * so that the JDBC URL alone, given at start, chooses H2 or PostgreSQL. The container
+ * pools its connections. The drivers are bundled in the WAR and called directly,
+ * because {@code DriverManager} does not see drivers of a web application's class loader.
+ */
+public class UrlDataSource implements DataSource {
+
+    private String url;
+    private String user;
+    private String password;
+    private PrintWriter logWriter;
+    private int loginTimeout;
+
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    public void setURL(String url) {
+        this.url = url;
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    public String getURL() {
+        return url;
+    }
+
+    public void setUser(String user) {
+        this.user = user;
+    }
+
+    public String getUser() {
+        return user;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return getConnection(user, password);
+    }
+
+    @Override
+    public Connection getConnection(String username, String pass) throws SQLException {
+        Properties properties = new Properties();
+        if (username != null && !username.isBlank()) {
+            properties.setProperty("user", username);
+        }
+        if (pass != null && !pass.isBlank()) {
+            properties.setProperty("password", pass);
+        }
+        Connection connection = driver().connect(url, properties);
+        if (connection == null) {
+            throw new SQLException("The driver does not accept the configured stepup.db.url");
+        }
+        return connection;
+    }
+
+    private Driver driver() throws SQLException {
+        if (url == null) {
+            throw new SQLException("No database URL configured (stepup.db.url)");
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return new org.postgresql.Driver();
+        }
+        if (url.startsWith("jdbc:h2:")) {
+            return new org.h2.Driver();
+        }
+        throw new SQLException("Unsupported database URL; StepUp supports jdbc:postgresql: and jdbc:h2:");
+    }
+
+    /** The database product the URL names, as Flyway and the health check want it. */
+    public static boolean isEmbedded(String url) {
+        return url != null && url.startsWith("jdbc:h2:");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        this.logWriter = out;
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+        this.loginTimeout = seconds;
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return loginTimeout;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        if (type.isInstance(this)) {
+            return type.cast(this);
+        }
+        throw new SQLException("Not a wrapper for " + type);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+        return type.isInstance(this);
+    }
+}
