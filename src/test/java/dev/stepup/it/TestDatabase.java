@@ -1,0 +1,86 @@
+package dev.stepup.it;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Base64;
+import java.util.UUID;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Gives each test run a PostgreSQL database of its own (dropped when the run ends) and
+ * hands the server its settings through {@code payara.cmdOptions}, which the Payara Micro
+ * Arquillian container reads.
+ */
+public final class TestDatabase implements BeforeAllCallback {
+
+    public static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+    public static final String ADMIN_TOKEN = "it-admin-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    public static final String SECRET_KEY = Base64.getEncoder().encodeToString(randomKey());
+
+    private static String name;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        start();
+    }
+
+    /** The run's database, created on first use. */
+    public static synchronized String name() throws SQLException {
+        start();
+        return name;
+    }
+
+    public static String url() throws SQLException {
+        return SERVER + name();
+    }
+
+    public static Connection connect() throws SQLException {
+        return DriverManager.getConnection(url(), "postgres", "");
+    }
+
+    private static synchronized void start() throws SQLException {
+        if (name != null) {
+            return;
+        }
+        String database = "stepup_it_" + System.currentTimeMillis();
+        try (Connection admin = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
+             Statement statement = admin.createStatement()) {
+            statement.execute("create database " + database);
+        }
+        name = database;
+        Runtime.getRuntime().addShutdownHook(new Thread(TestDatabase::drop));
+        String logs = System.getProperty("stepup.it.logs", "target/it-logs");
+        System.setProperty("payara.cmdOptions", String.join(" ",
+                "-Xmx512m",
+                "-Dstepup.db.url=" + SERVER + database,
+                "-Dstepup.db.user=postgres",
+                "-Dstepup.db.password=unused",
+                "-Dstepup.bootstrap.admin.token=" + ADMIN_TOKEN,
+                "-Dstepup.secret.key=" + SECRET_KEY,
+                "-Dstepup.data.dir=" + logs + "/data"));
+        System.setProperty("payara.extraMicroOptions", "--logtofile " + serverLog());
+    }
+
+    /** Where the servers of this run write their log. */
+    public static String serverLog() {
+        return System.getProperty("stepup.it.logs", "target/it-logs") + "/server.log";
+    }
+
+    private static void drop() {
+        try (Connection admin = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
+             Statement statement = admin.createStatement()) {
+            statement.execute("drop database if exists " + name + " with (force)");
+        } catch (SQLException e) {
+            System.err.println("Could not drop test database " + name + ": " + e.getMessage());
+        }
+    }
+
+    private static byte[] randomKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return key;
+    }
+}
