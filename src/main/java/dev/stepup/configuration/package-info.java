@@ -1,0 +1,6 @@
+/**
+ * The tenant's step-up configuration: validation window, completion-cookie lifetime and the
+ * TOTP parameters for new enrolments. One row in the database, read through a cache of
+ * half a second, so a change on one instance is in force on all of them within a second.
+ */
+package dev.stepup.configuration;

@@ -1,0 +1,127 @@
+package dev.stepup.registration.boundary;
+
+import dev.stepup.identity.control.Caller;
+import dev.stepup.identity.control.CurrentCaller;
+import dev.stepup.identity.entity.Role;
+import dev.stepup.otp.boundary.VerificationAnswers;
+import dev.stepup.otp.control.Verification;
+import dev.stepup.platform.boundary.ApiException;
+import dev.stepup.platform.boundary.RequestBodies;
+import dev.stepup.platform.boundary.Responses;
+import dev.stepup.registration.control.Enrolment;
+import dev.stepup.registration.control.Registrations;
+import dev.stepup.registration.entity.Factor;
+import dev.stepup.registration.entity.RegistrationStatus;
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Self-service enrolment: {@code /api/mfa/register/{factor}}. */
+@Path("mfa/register/{factor}")
+@DenyAll
+@Produces(Responses.JSON)
+@Transactional(dontRollbackOn = ApiException.class)
+public class RegistrationResource {
+
+    static final String GENERATE_SECRET = "GENERATE_SECRET";
+    static final String VERIFY = "VERIFY";
+
+    @Inject
+    Registrations registrations;
+
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    RequestBodies bodies;
+
+    @POST
+    @RolesAllowed(Role.ANY_AUTHENTICATED)
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response register(@PathParam("factor") String factorName, String body) {
+        Factor factor = factor(factorName);
+        Caller me = caller.get();
+        RegistrationRequest request = bodies.read(body, RegistrationRequest.class);
+        if (GENERATE_SECRET.equals(request.action())) {
+            Enrolment enrolment = registrations.generateSecret(me.id(), me.name(), factor);
+            return Response.ok(ChallengeView.of(enrolment, factor))
+                    .cacheControl(noStore())
+                    .build();
+        }
+        if (VERIFY.equals(request.action())) {
+            Verification result = registrations.confirm(me.id(), factor, request.otp());
+            if (result instanceof Verification.Accepted) {
+                return Response.ok(StatusView.of(RegistrationStatus.REGISTERED, factor)).build();
+            }
+            if (result instanceof Verification.Rejected) {
+                return Responses.error(400, "MFA-0007", "The code is not right; check the authenticator app and try again");
+            }
+            return VerificationAnswers.shared(result);
+        }
+        throw new ApiException(400, "MFA-0008", "action must be GENERATE_SECRET or VERIFY");
+    }
+
+    @GET
+    @RolesAllowed(Role.ANY_AUTHENTICATED)
+    public StatusView status(@PathParam("factor") String factorName) {
+        Factor factor = factor(factorName);
+        return StatusView.of(registrations.status(caller.get().id(), factor), factor);
+    }
+
+    @GET
+    @Path("qr")
+    @RolesAllowed(Role.ANY_AUTHENTICATED)
+    @Produces({"image/svg+xml", "image/png", MediaType.APPLICATION_JSON})
+    public Response qr(@PathParam("factor") String factorName, @jakarta.ws.rs.HeaderParam("Accept") String accept) {
+        Factor factor = factor(factorName);
+        Caller me = caller.get();
+        String uri = registrations.pendingUri(me.id(), me.name(), factor).orElseThrow(() ->
+                new ApiException(409, "MFA-0003", "No pending challenge: start with GENERATE_SECRET"));
+        boolean png = accept != null && accept.contains("image/png") && !accept.contains("image/svg+xml");
+        Response.ResponseBuilder answer = png
+                ? Response.ok(QrCodes.png(uri, 8), "image/png")
+                : Response.ok(QrCodes.svg(uri), "image/svg+xml");
+        return answer.cacheControl(noStore()).build();
+    }
+
+    @DELETE
+    @Path("{credential}")
+    @RolesAllowed(Role.TENANT_ADMIN)
+    public Response deleteOwn(@PathParam("factor") String factorName, @PathParam("credential") String credential) {
+        Factor factor = factor(factorName);
+        Verification result = registrations.deleteOwn(caller.get().id(), factor, credential);
+        if (result instanceof Verification.Accepted) {
+            return Response.ok(Json.createObjectBuilder()
+                    .add("message", "The " + factor + " registration was deleted")
+                    .addNull("errorCode")
+                    .build()).build();
+        }
+        if (result instanceof Verification.Rejected) {
+            return Responses.error(403, "MFA-0006", "The credential is not a valid current code of the registration");
+        }
+        return VerificationAnswers.shared(result);
+    }
+
+    public static Factor factor(String name) {
+        return Factor.parse(name).orElseThrow(() -> new ApiException(400, "MFA-0001", "Unsupported factor; use TOTP"));
+    }
+
+    static CacheControl noStore() {
+        CacheControl cache = new CacheControl();
+        cache.setNoStore(true);
+        cache.setNoCache(true);
+        return cache;
+    }
+}

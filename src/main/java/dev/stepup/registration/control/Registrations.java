@@ -1,0 +1,173 @@
+package dev.stepup.registration.control;
+
+import dev.stepup.configuration.control.StepUpSettings;
+import dev.stepup.identity.entity.UserId;
+import dev.stepup.otp.control.HashFunction;
+import dev.stepup.otp.control.Purpose;
+import dev.stepup.otp.control.TotpParameters;
+import dev.stepup.otp.control.TotpVerifier;
+import dev.stepup.otp.control.Verification;
+import dev.stepup.platform.boundary.ApiException;
+import dev.stepup.registration.entity.Factor;
+import dev.stepup.registration.entity.Registration;
+import dev.stepup.registration.entity.RegistrationStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import org.apache.commons.codec.binary.Base32;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Enrolment: new secrets, confirmation, status and deletion of registrations. */
+@ApplicationScoped
+public class Registrations {
+
+    /** 160 bits, the HMAC-SHA1 block the RFC recommends; 32 base32 characters. */
+    static final int SECRET_BYTES = 20;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    SecretCipher cipher;
+
+    @Inject
+    StepUpSettings settings;
+
+    @Inject
+    TotpVerifier verifier;
+
+    @Inject
+    Event<RegistrationChanged> changes;
+
+    @Inject
+    @ConfigProperty(name = "stepup.issuer", defaultValue = "StepUp")
+    String issuer;
+
+    @Inject
+    @ConfigProperty(name = "stepup.challenge.ttl.minutes", defaultValue = "10")
+    long challengeTtlMinutes;
+
+    /**
+     * Starts enrolment with a new secret under the parameters now in force, replacing a
+     * pending one; {@code 409 MFA-0002} when the user is registered already.
+     */
+    public Enrolment generateSecret(UserId user, String account, Factor factor) {
+        Registration registration = em.find(Registration.class, new Registration.Key(user.value(), factor));
+        if (registration != null && registration.status() == RegistrationStatus.REGISTERED) {
+            throw new ApiException(409, "MFA-0002", "Already registered for " + factor);
+        }
+        TotpParameters parameters = settings.current().totp();
+        byte[] secret = new byte[SECRET_BYTES];
+        RANDOM.nextBytes(secret);
+        String key = new Base32().encodeAsString(secret);
+        SecretCipher.Sealed sealed = cipher.seal(secret, TotpVerifier.boundTo(user, factor));
+        Arrays.fill(secret, (byte) 0);
+        boolean created = registration == null;
+        if (created) {
+            registration = new Registration(user.value(), factor);
+        }
+        registration.challenge(sealed.ciphertext(), sealed.keyId(), parameters.hashFunction().name(),
+                parameters.digits(), parameters.timeStepSeconds(), clock.instant());
+        if (created) {
+            em.persist(registration);
+        }
+        try {
+            em.flush();
+        } catch (PersistenceException e) {
+            throw new ApiException(409, "MFA-0009", "The registration changed at the same moment; try again");
+        }
+        changes.fire(new RegistrationChanged(RegistrationChanged.Kind.CHALLENGE_STARTED, user, user, factor));
+        return new Enrolment(key, OtpauthUri.of(issuer, account, key, parameters));
+    }
+
+    /** {@code VERIFY}: confirms the pending enrolment with its first code. */
+    public Verification confirm(UserId user, Factor factor, String otp) {
+        Verification result = verifier.verify(user, factor, Purpose.CONFIRM_REGISTRATION, otp);
+        if (result instanceof Verification.Accepted) {
+            changes.fire(new RegistrationChanged(RegistrationChanged.Kind.CONFIRMED, user, user, factor));
+        }
+        return result;
+    }
+
+    /** Deletes the caller's own registration if {@code credential} is a valid current code of it. */
+    public Verification deleteOwn(UserId user, Factor factor, String credential) {
+        Verification result = verifier.verify(user, factor, Purpose.DELETE_REGISTRATION, credential);
+        if (result instanceof Verification.Accepted) {
+            remove(user, factor);
+            changes.fire(new RegistrationChanged(RegistrationChanged.Kind.DELETED_OWN, user, user, factor));
+        }
+        return result;
+    }
+
+    /** An administrator's reset; true if there was something to delete. */
+    public boolean delete(UserId user, Factor factor, UserId actor) {
+        boolean deleted = remove(user, factor);
+        if (deleted) {
+            changes.fire(new RegistrationChanged(RegistrationChanged.Kind.DELETED_BY_ADMIN, actor, user, factor));
+        }
+        return deleted;
+    }
+
+    public RegistrationStatus status(UserId user, Factor factor) {
+        return find(user, factor).map(r -> visibleStatus(r, clock.instant())).orElse(RegistrationStatus.UNREGISTERED);
+    }
+
+    /** The otpauth URI of a pending, unexpired challenge, for its QR code. */
+    public Optional<String> pendingUri(UserId user, String account, Factor factor) {
+        return find(user, factor)
+                .filter(r -> visibleStatus(r, clock.instant()) == RegistrationStatus.CHALLENGE)
+                .map(r -> {
+                    byte[] secret = cipher.open(new SecretCipher.Sealed(r.secretCiphertext(), r.keyId()),
+                            TotpVerifier.boundTo(user, factor));
+                    String key = new Base32().encodeAsString(secret);
+                    Arrays.fill(secret, (byte) 0);
+                    return OtpauthUri.of(issuer, account, key, new TotpParameters(
+                            HashFunction.valueOf(r.hashFunction()), r.digits(), r.timeStep()));
+                });
+    }
+
+    /** When the user last stepped up with this factor, if registered and ever. */
+    public Optional<Instant> lastStepUp(UserId user, Factor factor) {
+        return em.createQuery("select r.lastStepUpAt from Registration r where r.identityId = :id"
+                        + " and r.factor = :factor and r.status = :registered", Instant.class)
+                .setParameter("id", user.value())
+                .setParameter("factor", factor)
+                .setParameter("registered", RegistrationStatus.REGISTERED)
+                .getResultStream()
+                .filter(java.util.Objects::nonNull)
+                .findFirst();
+    }
+
+    /** A challenge older than its time to live reads as no registration at all. */
+    public RegistrationStatus visibleStatus(Registration registration, Instant now) {
+        if (registration.status() == RegistrationStatus.CHALLENGE
+                && !registration.createdAt().plus(Duration.ofMinutes(challengeTtlMinutes)).isAfter(now)) {
+            return RegistrationStatus.UNREGISTERED;
+        }
+        return registration.status();
+    }
+
+    private Optional<Registration> find(UserId user, Factor factor) {
+        return Optional.ofNullable(em.find(Registration.class, new Registration.Key(user.value(), factor)));
+    }
+
+    private boolean remove(UserId user, Factor factor) {
+        return em.createQuery("delete from Registration r where r.identityId = :id and r.factor = :factor")
+                .setParameter("id", user.value())
+                .setParameter("factor", factor)
+                .executeUpdate() > 0;
+    }
+}

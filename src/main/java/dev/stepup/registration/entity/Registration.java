@@ -1,0 +1,162 @@
+package dev.stepup.registration.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
+import jakarta.persistence.Table;
+import java.io.Serializable;
+import java.time.Instant;
+
+/**
+ * A user's enrolment of a factor. The secret is only ever held encrypted
+ * ({@code secretCiphertext} under {@code keyId}). The verifier's state — last accepted
+ * time step, consecutive failures, last step-up — lives here too, so that accepting a
+ * code is one conditional update of this row.
+ */
+@Entity
+@Table(name = "registration")
+@IdClass(Registration.Key.class)
+public class Registration {
+
+    @Id
+    @Column(name = "identity_id")
+    private String identityId;
+
+    @Id
+    @Enumerated(EnumType.STRING)
+    private Factor factor;
+
+    @Enumerated(EnumType.STRING)
+    private RegistrationStatus status;
+
+    @Column(name = "secret_ciphertext")
+    private String secretCiphertext;
+
+    @Column(name = "key_id")
+    private String keyId;
+
+    @Column(name = "hash_function")
+    private String hashFunction;
+
+    private int digits;
+
+    @Column(name = "time_step")
+    private int timeStep;
+
+    @Column(name = "created_at")
+    private Instant createdAt;
+
+    @Column(name = "confirmed_at")
+    private Instant confirmedAt;
+
+    @Column(name = "last_used_at")
+    private Instant lastUsedAt;
+
+    @Column(name = "last_step")
+    private long lastStep;
+
+    private int failures;
+
+    @Column(name = "last_failure_at")
+    private Instant lastFailureAt;
+
+    @Column(name = "last_step_up_at")
+    private Instant lastStepUpAt;
+
+    protected Registration() {
+    }
+
+    public Registration(String identityId, Factor factor) {
+        this.identityId = identityId;
+        this.factor = factor;
+        this.lastStep = -1;
+    }
+
+    /** Starts (or restarts) enrolment with a new secret; replay and throttle state are kept. */
+    public void challenge(String secretCiphertext, String keyId, String hashFunction, int digits, int timeStep, Instant now) {
+        this.status = RegistrationStatus.CHALLENGE;
+        this.secretCiphertext = secretCiphertext;
+        this.keyId = keyId;
+        this.hashFunction = hashFunction;
+        this.digits = digits;
+        this.timeStep = timeStep;
+        this.createdAt = now;
+        this.confirmedAt = null;
+    }
+
+    public String identityId() {
+        return identityId;
+    }
+
+    public Factor factor() {
+        return factor;
+    }
+
+    public RegistrationStatus status() {
+        return status;
+    }
+
+    public String secretCiphertext() {
+        return secretCiphertext;
+    }
+
+    public String keyId() {
+        return keyId;
+    }
+
+    public String hashFunction() {
+        return hashFunction;
+    }
+
+    public int digits() {
+        return digits;
+    }
+
+    public int timeStep() {
+        return timeStep;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public Instant confirmedAt() {
+        return confirmedAt;
+    }
+
+    public Instant lastUsedAt() {
+        return lastUsedAt;
+    }
+
+    public Instant lastStepUpAt() {
+        return lastStepUpAt;
+    }
+
+    /** The composite key: one registration per identity and factor. */
+    public static class Key implements Serializable {
+
+        private String identityId;
+        private Factor factor;
+
+        public Key() {
+        }
+
+        public Key(String identityId, Factor factor) {
+            this.identityId = identityId;
+            this.factor = factor;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && key.identityId.equals(identityId) && key.factor == factor;
+        }
+
+        @Override
+        public int hashCode() {
+            return identityId.hashCode() * 31 + factor.hashCode();
+        }
+    }
+}

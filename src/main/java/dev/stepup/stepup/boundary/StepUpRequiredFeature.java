@@ -1,0 +1,63 @@
+package dev.stepup.stepup.boundary;
+
+import dev.stepup.identity.control.Caller;
+import dev.stepup.platform.boundary.ApiException;
+import dev.stepup.stepup.control.StepUpGuard;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.DynamicFeature;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.FeatureContext;
+import jakarta.ws.rs.ext.Provider;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Binds a step-up check to every JAX-RS method that carries {@link StepUpRequired} (on the
+ * method or its class). It runs after the role check and before the body is read, and
+ * marks the request as checked so that the CDI interceptor on the same method does not
+ * check (and consume a completion) a second time.
+ */
+@Provider
+public class StepUpRequiredFeature implements DynamicFeature {
+
+    /** Request attribute: the step-up of this request has been checked. */
+    public static final String CHECKED = "dev.stepup.stepup.checked";
+
+    @Override
+    public void configure(ResourceInfo resource, FeatureContext context) {
+        StepUpRequired required = resource.getResourceMethod().getAnnotation(StepUpRequired.class);
+        if (required == null) {
+            required = resource.getResourceClass().getAnnotation(StepUpRequired.class);
+        }
+        if (required != null) {
+            context.register(new Check(required.alwaysPrompt()), Priorities.AUTHORIZATION + 100);
+        }
+    }
+
+    static String cookieName() {
+        return ConfigProvider.getConfig().getOptionalValue("stepup.cookie.name", String.class).orElse("STEPUP_COMPLETION");
+    }
+
+    static final class Check implements ContainerRequestFilter {
+
+        private final boolean alwaysPrompt;
+
+        Check(boolean alwaysPrompt) {
+            this.alwaysPrompt = alwaysPrompt;
+        }
+
+        @Override
+        public void filter(ContainerRequestContext request) {
+            Caller caller = (Caller) request.getProperty(Caller.ATTRIBUTE);
+            if (caller == null) {
+                throw ApiException.unauthenticated();
+            }
+            Cookie cookie = request.getCookies().get(cookieName());
+            CDI.current().select(StepUpGuard.class).get().check(caller, alwaysPrompt, cookie == null ? null : cookie.getValue());
+            request.setProperty(CHECKED, Boolean.TRUE);
+        }
+    }
+}

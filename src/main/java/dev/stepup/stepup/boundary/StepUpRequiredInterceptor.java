@@ -1,0 +1,81 @@
+package dev.stepup.stepup.boundary;
+
+import dev.stepup.identity.control.Caller;
+import dev.stepup.platform.boundary.ApiException;
+import dev.stepup.stepup.control.StepUpGuard;
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+
+/**
+ * {@link StepUpRequired} on CDI beans (a JSF backing bean, a service): checks the step-up of
+ * the HTTP request in progress before the method runs. Skips what the JAX-RS check of the
+ * same request did already.
+ */
+@StepUpRequired
+@Interceptor
+@Priority(Interceptor.Priority.APPLICATION)
+public class StepUpRequiredInterceptor {
+
+    @Inject
+    StepUpGuard guard;
+
+    @Inject
+    HttpServletRequest request;
+
+    @AroundInvoke
+    Object check(InvocationContext invocation) throws Exception {
+        if (request.getAttribute(StepUpRequiredFeature.CHECKED) == null) {
+            Caller caller = (Caller) request.getAttribute(Caller.ATTRIBUTE);
+            if (caller == null) {
+                throw ApiException.unauthenticated();
+            }
+            guard.check(caller, required(invocation).alwaysPrompt(), cookie());
+            request.setAttribute(StepUpRequiredFeature.CHECKED, Boolean.TRUE);
+        }
+        return invocation.proceed();
+    }
+
+    private static StepUpRequired required(InvocationContext invocation) {
+        StepUpRequired onMethod = invocation.getMethod().getAnnotation(StepUpRequired.class);
+        if (onMethod != null) {
+            return onMethod;
+        }
+        for (Class<?> type = invocation.getTarget().getClass(); type != null; type = type.getSuperclass()) {
+            StepUpRequired onType = type.getAnnotation(StepUpRequired.class);
+            if (onType != null) {
+                return onType;
+            }
+        }
+        return STRICTEST;
+    }
+
+    /** Should the binding not be found by reflection, the stricter mode applies. */
+    private static final StepUpRequired STRICTEST = new StepUpRequired() {
+        @Override
+        public boolean alwaysPrompt() {
+            return true;
+        }
+
+        @Override
+        public Class<? extends java.lang.annotation.Annotation> annotationType() {
+            return StepUpRequired.class;
+        }
+    };
+
+    private String cookie() {
+        Cookie[] cookies = request.getCookies();
+        if (cookies != null) {
+            for (Cookie cookie : cookies) {
+                if (cookie.getName().equals(StepUpRequiredFeature.cookieName())) {
+                    return cookie.getValue();
+                }
+            }
+        }
+        return null;
+    }
+}

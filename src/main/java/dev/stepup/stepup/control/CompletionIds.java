@@ -1,0 +1,56 @@
+package dev.stepup.stepup.control;
+
+import dev.stepup.identity.entity.UserId;
+import dev.stepup.platform.control.Secrets;
+import dev.stepup.stepup.entity.CompletionId;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Completion IDs: 256 random bits handed out once as a cookie, stored as a SHA-256 hash,
+ * bound to the user and consumed by one atomic delete, so each is usable once on any
+ * instance.
+ */
+@ApplicationScoped
+public class CompletionIds {
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    /** Creates a completion valid for {@code maxAge}; returns the value for the cookie. */
+    public String create(UserId user, Duration maxAge) {
+        String value = Secrets.randomToken(32);
+        em.persist(new CompletionId(Secrets.sha256(value), user.value(), clock.instant().plus(maxAge)));
+        return value;
+    }
+
+    /** True, once, for an unexpired completion of this user; the row is gone afterwards. */
+    @Transactional
+    public boolean consume(UserId user, String value) {
+        if (value == null || value.isEmpty() || value.length() > 100) {
+            return false;
+        }
+        return em.createQuery("delete from CompletionId c where c.idHash = :hash and c.identityId = :user"
+                        + " and c.expiresAt > :now")
+                .setParameter("hash", Secrets.sha256(value))
+                .setParameter("user", user.value())
+                .setParameter("now", clock.instant())
+                .executeUpdate() == 1;
+    }
+
+    /** Removes expired completions; returns how many. */
+    @Transactional
+    public int purgeExpired() {
+        return em.createQuery("delete from CompletionId c where c.expiresAt <= :now")
+                .setParameter("now", clock.instant())
+                .executeUpdate();
+    }
+}
