@@ -52,7 +52,12 @@ public final class TestDatabase implements BeforeAllCallback {
         }
         name = database;
         Runtime.getRuntime().addShutdownHook(new Thread(TestDatabase::drop));
-        String logs = System.getProperty("stepup.it.logs", "target/it-logs");
+        java.nio.file.Path logs = java.nio.file.Path.of(System.getProperty("stepup.it.logs", "target/it-logs")).toAbsolutePath();
+        try {
+            java.nio.file.Files.createDirectories(logs.resolve("data"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         System.setProperty("payara.cmdOptions", String.join(" ",
                 "-Xmx512m",
                 "-Dstepup.db.url=" + SERVER + database,
@@ -60,13 +65,13 @@ public final class TestDatabase implements BeforeAllCallback {
                 "-Dstepup.db.password=unused",
                 "-Dstepup.bootstrap.admin.token=" + ADMIN_TOKEN,
                 "-Dstepup.secret.key=" + SECRET_KEY,
-                "-Dstepup.data.dir=" + logs + "/data"));
+                "-Dstepup.data.dir=" + logs.resolve("data")));
         System.setProperty("payara.extraMicroOptions", "--logtofile " + serverLog());
     }
 
     /** Where the servers of this run write their log. */
     public static String serverLog() {
-        return System.getProperty("stepup.it.logs", "target/it-logs") + "/server.log";
+        return java.nio.file.Path.of(System.getProperty("stepup.it.logs", "target/it-logs"), "server.log").toAbsolutePath().toString();
     }
 
     private static void drop() {

@@ -1,0 +1,404 @@
+package dev.stepup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.MultiFormatReader;
+import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
+import com.google.zxing.common.HybridBinarizer;
+import jakarta.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.net.URL;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.apache.commons.codec.binary.Base32;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Enrolment, configuration and the verifier over HTTP, on PostgreSQL. */
+@BlackBox
+@RunAsClient
+class RegistrationIT {
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return Deployments.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    Api api;
+    Users users;
+
+    /** Every code and key a test used: none of them may appear in the server log. */
+    static final List<String> USED_SECRETS = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        api = Api.at(base);
+        users = new Users(api);
+    }
+
+    @Test
+    void fullEnrolmentWithAnIndependentlyComputedCode() throws Exception {
+        Users.Identity user = users.create();
+        Api me = api.token(user.token());
+        assertThat(me.get("/api/mfa/register/TOTP").json()).isEqualTo(json("{\"status\":\"UNREGISTERED\",\"factor\":\"TOTP\"}"));
+
+        Api.Reply challenge = me.post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}");
+        assertThat(challenge.status()).isEqualTo(200);
+        assertThat(challenge.header("Cache-Control")).contains("no-store");
+        JsonObject body = challenge.json();
+        assertThat(body.getString("status")).isEqualTo("CHALLENGE");
+        assertThat(body.getString("factor")).isEqualTo("TOTP");
+        JsonObject details = body.getJsonObject("additionalDetails");
+        assertThat(details.getString("registrationStatus")).isEqualTo("CHALLENGE");
+        String key = details.getString("key");
+        USED_SECRETS.add(key);
+        assertThat(key).matches("[A-Z2-7]{32}");
+        assertThat(new Base32().decode(key)).hasSize(20);
+        assertThat(details.getString("uri")).isEqualTo("otpauth://totp/StepUp:" + user.username() + "?secret=" + key
+                + "&issuer=StepUp&algorithm=SHA1&digits=6&period=30");
+        assertThat(me.get("/api/mfa/register/TOTP").json().getString("status")).isEqualTo("CHALLENGE");
+
+        TestTotp totp = TestTotp.fromUri(details.getString("uri"));
+        totp.awayFromStepEdge(4);
+        String code = totp.now();
+        USED_SECRETS.add(code);
+        Api.Reply verified = me.post("/api/mfa/register/TOTP", "{\"action\":\"VERIFY\",\"otp\":\"" + code + "\"}");
+        assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
+        assertThat(verified.json()).isEqualTo(json("{\"status\":\"REGISTERED\",\"factor\":\"TOTP\"}"));
+        assertThat(me.get("/api/mfa/register/TOTP").json().getString("status")).isEqualTo("REGISTERED");
+
+        Api.Reply again = me.post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.errorCode()).isEqualTo("MFA-0002");
+
+        // The column holds no form of the secret in clear.
+        byte[] raw = new Base32().decode(key);
+        try (Connection db = TestDatabase.connect();
+             PreparedStatement query = db.prepareStatement("select secret_ciphertext, key_id from registration where identity_id = ?")) {
+            query.setString(1, user.userId());
+            ResultSet row = query.executeQuery();
+            assertThat(row.next()).isTrue();
+            String stored = row.getString(1);
+            assertThat(stored).doesNotContain(key).doesNotContain(Base64.getEncoder().encodeToString(raw))
+                    .doesNotContain(HexFormat.of().formatHex(raw));
+            assertThat(HexFormat.of().formatHex(Base64.getDecoder().decode(stored))).doesNotContain(HexFormat.of().formatHex(raw));
+            assertThat(row.getString(2)).isNotBlank();
+        }
+    }
+
+    @Test
+    void aNewSecretReplacesAPendingOne() {
+        Users.Identity user = users.create();
+        Api me = api.token(user.token());
+        String first = me.post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}").json()
+                .getJsonObject("additionalDetails").getString("uri");
+        String second = me.post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}").json()
+                .getJsonObject("additionalDetails").getString("uri");
+        assertThat(second).isNotEqualTo(first);
+        TestTotp old = TestTotp.fromUri(first);
+        old.awayFromStepEdge(4);
+        Api.Reply withOld = me.post("/api/mfa/register/TOTP", "{\"action\":\"VERIFY\",\"otp\":\"" + old.now() + "\"}");
+        assertThat(withOld.status()).isEqualTo(400);
+        assertThat(withOld.errorCode()).isEqualTo("MFA-0007");
+        Api.Reply withNew = me.post("/api/mfa/register/TOTP", "{\"action\":\"VERIFY\",\"otp\":\"" + TestTotp.fromUri(second).now() + "\"}");
+        assertThat(withNew.status()).isEqualTo(200);
+    }
+
+    @Test
+    void verifyErrorsFollowTheContract() {
+        Users.Identity user = users.create();
+        Api me = api.token(user.token());
+        Api.Reply nothingPending = me.post("/api/mfa/register/TOTP", "{\"action\":\"VERIFY\",\"otp\":\"123456\"}");
+        assertThat(nothingPending.status()).isEqualTo(409);
+        assertThat(nothingPending.errorCode()).isEqualTo("MFA-0003");
+
+        me.post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}");
+        for (String otp : new String[] {"12345", "abcdef", "1234567", "12 456", ""}) {
+            Api.Reply malformed = me.post("/api/mfa/register/TOTP", "{\"action\":\"VERIFY\",\"otp\":\"" + otp + "\"}");
+            assertThat(malformed.status()).as(otp).isEqualTo(400);
+            assertThat(malformed.errorCode()).as(otp).isEqualTo("MFA-0004");
+        }
+        Api.Reply missing = me.post("/api/mfa/register/TOTP", "{\"action\":\"VERIFY\"}");
+        assertThat(missing.errorCode()).isEqualTo("MFA-0004");
+        Api.Reply unknownAction = me.post("/api/mfa/register/TOTP", "{\"action\":\"ENROL\"}");
+        assertThat(unknownAction.status()).isEqualTo(400);
+        assertThat(unknownAction.errorCode()).isEqualTo("MFA-0008");
+        Api.Reply unknownFactor = me.post("/api/mfa/register/SMS", "{\"action\":\"GENERATE_SECRET\"}");
+        assertThat(unknownFactor.status()).isEqualTo(400);
+        assertThat(unknownFactor.errorCode()).isEqualTo("MFA-0001");
+        assertThat(me.get("/api/mfa/register/totp").errorCode()).isEqualTo("MFA-0001");
+    }
+
+    @Test
+    void changedConfigurationAppliesToNewEnrolmentsAndSparesExistingOnes() {
+        Api admin = users.admin();
+        Enrolled before = Enrolled.create(users, api);
+        try {
+            Api.Reply changed = admin.post("/api/step-up/configuration", """
+                    {"validationWindow":"20","completedCookieMaxAge":5,
+                     "totpConfiguration":{"hashFunction":"SHA256","digits":"8","timeStep":60}}""");
+            assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+            assertThat(changed.json()).isEqualTo(json("""
+                    {"validationWindow":20,"completedCookieMaxAge":5,
+                     "totpConfiguration":{"hashFunction":"SHA256","digits":8,"timeStep":60}}"""));
+            assertThat(api.token(before.identity().token()).get("/api/step-up/configuration").json()).isEqualTo(changed.json());
+
+            Enrolled after = Enrolled.create(users, api);
+            assertThat(after.totp().algorithm()).isEqualTo("SHA256");
+            assertThat(after.totp().digits()).isEqualTo(8);
+            assertThat(after.totp().period()).isEqualTo(60);
+            Api.Reply stepUpNew = after.stepUp();
+            assertThat(stepUpNew.json().getString("result")).as(stepUpNew.toString()).isEqualTo("SUCCESS");
+
+            // The earlier registration keeps SHA1, 6 digits, 30 s.
+            assertThat(before.totp().digits()).isEqualTo(6);
+            Api.Reply stepUpOld = before.stepUp();
+            assertThat(stepUpOld.json().getString("result")).as(stepUpOld.toString()).isEqualTo("SUCCESS");
+        } finally {
+            admin.post("/api/step-up/configuration", """
+                    {"validationWindow":30,"completedCookieMaxAge":5,
+                     "totpConfiguration":{"hashFunction":"SHA1","digits":6,"timeStep":30}}""");
+        }
+    }
+
+    @Test
+    void configurationOutOfRangeNamesTheField() {
+        Api admin = users.admin();
+        String[][] cases = {
+            {"{\"validationWindow\":14,\"completedCookieMaxAge\":5,\"totpConfiguration\":{\"hashFunction\":\"SHA1\",\"digits\":6,\"timeStep\":30}}", "validationWindow"},
+            {"{\"validationWindow\":30,\"completedCookieMaxAge\":301,\"totpConfiguration\":{\"hashFunction\":\"SHA1\",\"digits\":6,\"timeStep\":30}}", "completedCookieMaxAge"},
+            {"{\"validationWindow\":30,\"completedCookieMaxAge\":5,\"totpConfiguration\":{\"hashFunction\":\"MD5\",\"digits\":6,\"timeStep\":30}}", "totpConfiguration.hashFunction"},
+            {"{\"validationWindow\":30,\"completedCookieMaxAge\":5,\"totpConfiguration\":{\"hashFunction\":\"SHA1\",\"digits\":9,\"timeStep\":30}}", "totpConfiguration.digits"},
+            {"{\"validationWindow\":30,\"completedCookieMaxAge\":5,\"totpConfiguration\":{\"hashFunction\":\"SHA1\",\"digits\":6,\"timeStep\":\"abc\"}}", "totpConfiguration.timeStep"},
+            {"{\"validationWindow\":30.5,\"completedCookieMaxAge\":5,\"totpConfiguration\":{\"hashFunction\":\"SHA1\",\"digits\":6,\"timeStep\":30}}", "validationWindow"},
+            {"{\"validationWindow\":30,\"completedCookieMaxAge\":5}", "totpConfiguration"},
+        };
+        for (String[] c : cases) {
+            Api.Reply reply = admin.post("/api/step-up/configuration", c[0]);
+            assertThat(reply.status()).as(c[0]).isEqualTo(400);
+            assertThat(reply.errorCode()).as(c[0]).isEqualTo("CFG-0001");
+            assertThat(reply.json().getJsonObject("details").getString("field")).as(c[0]).isEqualTo(c[1]);
+        }
+        Users.Identity plain = users.create();
+        Api.Reply notAdmin = api.token(plain.token()).post("/api/step-up/configuration", cases[0][0]);
+        assertThat(notAdmin.status()).isEqualTo(403);
+        assertThat(admin.get("/api/step-up/configuration").json().getInt("validationWindow")).isEqualTo(30);
+    }
+
+    @Test
+    void oneStepOfSkewIsAcceptedTwoAreNot() {
+        Enrolled user = Enrolled.create(users, api);
+        TestTotp totp = user.totp();
+        // Wait for a fresh step, well away from its edges, so the server's step is ours.
+        long enrolled = totp.currentStep();
+        while (totp.currentStep() == enrolled) {
+            Enrolled.sleep(250);
+        }
+        totp.awayFromStepEdge(6);
+        long now = totp.currentStep();
+        assertThat(stepUp(user, totp.code(now - 2))).isEqualTo("FAILED");
+        assertThat(stepUp(user, totp.code(now + 2))).isEqualTo("FAILED");
+        assertThat(stepUp(user, totp.code(now - 1))).isEqualTo("SUCCESS");
+        assertThat(stepUp(user, totp.code(now + 1))).isEqualTo("SUCCESS");
+        // Accepting now + 1 used up every earlier step, the current one included.
+        assertThat(stepUp(user, totp.code(now))).isEqualTo("FAILED");
+    }
+
+    @Test
+    void aCodeIsAcceptedOnceEvenUnderConcurrency() throws Exception {
+        Enrolled user = Enrolled.create(users, api);
+        String code = user.nextCode();
+        int clients = 32;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Api.Reply>> replies = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                replies.add(pool.submit(() -> {
+                    start.await();
+                    return user.api().post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + code + "\"}");
+                }));
+            }
+            start.countDown();
+            int success = 0;
+            int refused = 0;
+            for (Future<Api.Reply> future : replies) {
+                Api.Reply reply = future.get();
+                if (reply.status() == 200 && reply.json().getString("result").equals("SUCCESS")) {
+                    success++;
+                } else if ((reply.status() == 200 && reply.json().getString("result").equals("FAILED"))
+                        || (reply.status() == 429 && reply.errorCode().equals("MFA-0005"))) {
+                    refused++;
+                } else {
+                    throw new AssertionError("Unexpected reply: " + reply);
+                }
+            }
+            assertThat(success).isEqualTo(1);
+            assertThat(refused).isEqualTo(clients - 1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void throttlingAnswers429WithRetryAfterAndRecovers() {
+        Enrolled user = Enrolled.create(users, api);
+        String wrong = wrongCode(user);
+        for (int i = 1; i <= 5; i++) {
+            Api.Reply reply = user.api().post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + wrong + "\"}");
+            assertThat(reply.status()).as("attempt " + i).isEqualTo(200);
+            assertThat(reply.json().getString("result")).isEqualTo("FAILED");
+        }
+        Api.Reply throttled = user.api().post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + wrong + "\"}");
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(throttled.errorCode()).isEqualTo("MFA-0005");
+        assertThat(Integer.parseInt(throttled.header("Retry-After"))).isBetween(1, 2);
+
+        // Throttled attempts are not checked, not even a right code: the same answer.
+        Api.Reply rightButThrottled = user.api().post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.totp().now() + "\"}");
+        assertThat(rightButThrottled.status()).isEqualTo(429);
+
+        Enrolled.sleep(1_200);
+        Api.Reply sixthFailure = user.api().post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + wrong + "\"}");
+        assertThat(sixthFailure.json().getString("result")).isEqualTo("FAILED");
+        Api.Reply longer = user.api().post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + wrong + "\"}");
+        assertThat(longer.status()).isEqualTo(429);
+        assertThat(Integer.parseInt(longer.header("Retry-After"))).isBetween(1, 2);
+
+        Enrolled.sleep(2_200);
+        Api.Reply recovered = user.stepUp();
+        assertThat(recovered.status()).as(recovered.toString()).isEqualTo(200);
+        assertThat(recovered.json().getString("result")).isEqualTo("SUCCESS");
+        // A success resets the count: five more failures are answered before the next wait.
+        for (int i = 1; i <= 5; i++) {
+            assertThat(user.api().post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + wrong + "\"}").status())
+                    .as("attempt " + i + " after the reset").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void ownRegistrationIsDeletedOnlyWithAValidCurrentCode() {
+        Enrolled admin = Enrolled.create(users, api, "TenantAdmin");
+        Api.Reply wrong = admin.api().delete("/api/mfa/register/TOTP/" + wrongCode(admin));
+        assertThat(wrong.status()).isEqualTo(403);
+        assertThat(wrong.errorCode()).isEqualTo("MFA-0006");
+        Api.Reply malformed = admin.api().delete("/api/mfa/register/TOTP/12ab56");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.errorCode()).isEqualTo("MFA-0004");
+
+        Api.Reply deleted = admin.api().delete("/api/mfa/register/TOTP/" + admin.nextCode());
+        assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
+        assertThat(deleted.json().isNull("errorCode")).isTrue();
+        assertThat(deleted.json().getString("message")).isNotBlank();
+        assertThat(admin.api().get("/api/mfa/register/TOTP").json().getString("status")).isEqualTo("UNREGISTERED");
+        Api.Reply nothing = admin.api().delete("/api/mfa/register/TOTP/123456");
+        assertThat(nothing.status()).isEqualTo(409);
+        assertThat(nothing.errorCode()).isEqualTo("MFA-0003");
+
+        Enrolled plain = Enrolled.create(users, api);
+        Api.Reply notAdmin = plain.api().delete("/api/mfa/register/TOTP/" + plain.nextCode());
+        assertThat(notAdmin.status()).isEqualTo(403);
+        assertThat(notAdmin.errorCode()).isEqualTo("AU-0403");
+    }
+
+    @Test
+    void qrCodeOfThePendingChallengeReadsBackAsItsUri() throws Exception {
+        Users.Identity user = users.create();
+        Api me = api.token(user.token());
+        Api.Reply none = me.get("/api/mfa/register/TOTP/qr");
+        assertThat(none.status()).isEqualTo(409);
+        assertThat(none.errorCode()).isEqualTo("MFA-0003");
+
+        String uri = me.post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}").json()
+                .getJsonObject("additionalDetails").getString("uri");
+        HttpResponse<byte[]> png = java.net.http.HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(base.toURI().resolve("api/mfa/register/TOTP/qr"))
+                        .header("Authorization", "TOKEN " + user.token()).header("Accept", "image/png").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(png.statusCode()).isEqualTo(200);
+        assertThat(png.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("image/png"));
+        assertThat(png.headers().firstValue("Cache-Control")).hasValueSatisfying(c -> assertThat(c).contains("no-store"));
+        var image = ImageIO.read(new ByteArrayInputStream(png.body()));
+        String decoded = new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)))).getText();
+        assertThat(decoded).isEqualTo(uri);
+
+        Api.Reply svg = me.header("Accept", "image/svg+xml").get("/api/mfa/register/TOTP/qr");
+        assertThat(svg.status()).isEqualTo(200);
+        assertThat(svg.header("Content-Type")).startsWith("image/svg+xml");
+        assertThat(svg.body()).startsWith("<svg").contains("<path");
+    }
+
+    @Test
+    void serverLogHoldsNoSecretAndNoCode() throws Exception {
+        Enrolled user = Enrolled.create(users, api);
+        USED_SECRETS.add(user.key());
+        String code = user.nextCode();
+        USED_SECRETS.add(code);
+        assertThat(user.api().post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + code + "\"}").json().getString("result"))
+                .isEqualTo("SUCCESS");
+        Enrolled.sleep(1_000);
+        // Payara Micro numbers its log files: server.log.0, server.log.1, ...
+        Path logs = Path.of(TestDatabase.serverLog()).getParent();
+        StringBuilder all = new StringBuilder();
+        try (var files = Files.list(logs)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("server.log")).toList()) {
+                all.append(Files.readString(file, StandardCharsets.UTF_8));
+            }
+        }
+        String text = all.toString();
+        assertThat(text).as("the server log was read").contains("Payara Micro");
+        for (String secret : USED_SECRETS) {
+            assertThat(Pattern.compile("(?<![0-9A-Z])" + Pattern.quote(secret) + "(?![0-9A-Z])").matcher(text).find())
+                    .as("the server log holds a secret or code used by the tests").isFalse();
+        }
+    }
+
+    private static String stepUp(Enrolled user, String code) {
+        Api.Reply reply = user.api().post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + code + "\"}");
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        return reply.json().getString("result");
+    }
+
+    /** A six-digit code that is wrong for every step the server would accept now. */
+    private static String wrongCode(Enrolled user) {
+        long now = user.totp().currentStep();
+        java.util.Set<String> near = new java.util.HashSet<>();
+        for (long s = now - 2; s <= now + 2; s++) {
+            near.add(user.totp().code(s));
+        }
+        for (int candidate = 0; ; candidate++) {
+            String code = String.format("%06d", candidate);
+            if (!near.contains(code)) {
+                return code;
+            }
+        }
+    }
+
+    private static JsonObject json(String text) {
+        return jakarta.json.Json.createReader(new java.io.StringReader(text)).readObject();
+    }
+}
