@@ -80,7 +80,9 @@ public final class Api {
         HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        builder.header("Accept", "application/json");
+        if (headers.keySet().stream().noneMatch("Accept"::equalsIgnoreCase)) {
+            builder.header("Accept", "application/json");
+        }
         if (contentType != null) {
             builder.header("Content-Type", contentType);
         }

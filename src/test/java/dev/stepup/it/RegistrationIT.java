@@ -11,9 +11,6 @@ import java.io.ByteArrayInputStream;
 import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -361,15 +358,7 @@ class RegistrationIT {
         assertThat(user.api().post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + code + "\"}").json().getString("result"))
                 .isEqualTo("SUCCESS");
         Enrolled.sleep(1_000);
-        // Payara Micro numbers its log files: server.log.0, server.log.1, ...
-        Path logs = Path.of(TestDatabase.serverLog()).getParent();
-        StringBuilder all = new StringBuilder();
-        try (var files = Files.list(logs)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("server.log")).toList()) {
-                all.append(Files.readString(file, StandardCharsets.UTF_8));
-            }
-        }
-        String text = all.toString();
+        String text = ServerLogs.read();
         assertThat(text).as("the server log was read").contains("Payara Micro");
         for (String secret : USED_SECRETS) {
             assertThat(Pattern.compile("(?<![0-9A-Z])" + Pattern.quote(secret) + "(?![0-9A-Z])").matcher(text).find())

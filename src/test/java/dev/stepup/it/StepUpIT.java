@@ -181,6 +181,22 @@ class StepUpIT {
         assertThat(malformed.errorCode()).isEqualTo("MFA-0004");
     }
 
+    @Test
+    void bearerCallersGetTheRfc9470Challenge() {
+        Api bearer = api.header("Authorization",
+                "Bearer " + Jwts.signed(Jwts.claims("idp-user-" + System.nanoTime() + "@example.com").build()));
+        Api.Reply refused = bearer.post("/api/payouts/recent", null);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.errorCode()).isEqualTo("PE-0028");
+        assertThat(refused.header("WWW-Authenticate")).isEqualTo("Bearer error=\"insufficient_user_authentication\", "
+                + "error_description=\"Step up authentication required\", max_age=1800");
+        Api.Reply always = bearer.post("/api/payouts/always", null);
+        assertThat(always.header("WWW-Authenticate")).endsWith("max_age=0");
+
+        Users.Identity tokenUser = users.create();
+        assertThat(api.token(tokenUser.token()).post("/api/payouts/recent", null).header("WWW-Authenticate")).isNull();
+    }
+
     private static void setCookieMaxAge(Api admin, int seconds) {
         Api.Reply reply = admin.post("/api/step-up/configuration", """
                 {"validationWindow":30,"completedCookieMaxAge":%d,

@@ -19,6 +19,10 @@ public final class TestDatabase implements BeforeAllCallback {
     public static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
     public static final String ADMIN_TOKEN = "it-admin-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     public static final String SECRET_KEY = Base64.getEncoder().encodeToString(randomKey());
+    /** The identity provider of the Bearer tests: its key pair and issuer. */
+    public static final java.security.KeyPair JWT_KEYS = rsaKeyPair();
+    public static final String JWT_ISSUER = "https://idp.stepup.test";
+    public static final String JWT_AUDIENCE = "stepup";
 
     private static String name;
 
@@ -65,7 +69,10 @@ public final class TestDatabase implements BeforeAllCallback {
                 "-Dstepup.db.password=unused",
                 "-Dstepup.bootstrap.admin.token=" + ADMIN_TOKEN,
                 "-Dstepup.secret.key=" + SECRET_KEY,
-                "-Dstepup.data.dir=" + logs.resolve("data")));
+                "-Dstepup.data.dir=" + logs.resolve("data"),
+                "-Dmp.jwt.verify.publickey=" + Base64.getEncoder().encodeToString(JWT_KEYS.getPublic().getEncoded()),
+                "-Dmp.jwt.verify.issuer=" + JWT_ISSUER,
+                "-Dmp.jwt.verify.audiences=" + JWT_AUDIENCE));
         System.setProperty("payara.extraMicroOptions", "--logtofile " + serverLog());
     }
 
@@ -80,6 +87,16 @@ public final class TestDatabase implements BeforeAllCallback {
             statement.execute("drop database if exists " + name + " with (force)");
         } catch (SQLException e) {
             System.err.println("Could not drop test database " + name + ": " + e.getMessage());
+        }
+    }
+
+    private static java.security.KeyPair rsaKeyPair() {
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.stepup.identity.boundary;
 
 import dev.stepup.identity.control.ApiTokens;
+import dev.stepup.identity.control.BearerTokens;
 import dev.stepup.identity.control.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,10 +11,12 @@ import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageCont
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The one authentication mechanism of the application. It reads the {@code Authorization}
- * header ({@code TOKEN <api token>}); a caller it recognises is handed to the container
+ * header ({@code TOKEN <api token>} or {@code Bearer <jwt>}); a caller it recognises is handed to the container
  * with its roles as groups and kept as the request attribute {@link Caller#ATTRIBUTE}.
  * It never answers by itself: refused or missing credentials leave the request anonymous,
  * and the role check of each resource method answers {@code 401 AU-0000}.
@@ -21,8 +24,13 @@ import java.util.Optional;
 @ApplicationScoped
 public class CallerAuthentication implements HttpAuthenticationMechanism {
 
+    private static final Logger LOG = Logger.getLogger(CallerAuthentication.class.getName());
+
     @Inject
     ApiTokens tokens;
+
+    @Inject
+    BearerTokens bearerTokens;
 
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
@@ -31,7 +39,14 @@ public class CallerAuthentication implements HttpAuthenticationMechanism {
         if (header == null || header.isBlank()) {
             return context.doNothing();
         }
-        Optional<Caller> caller = authenticate(header.strip());
+        Optional<Caller> caller;
+        try {
+            caller = authenticate(header.strip());
+        } catch (RuntimeException e) {
+            // Fail closed: a broken credential store refuses, it never lets a request through.
+            LOG.log(Level.SEVERE, "Authentication failed with an error; the request stays anonymous", e);
+            caller = Optional.empty();
+        }
         if (caller.isEmpty()) {
             request.setAttribute(Caller.REFUSED_ATTRIBUTE, Boolean.TRUE);
             return context.doNothing();
@@ -49,6 +64,9 @@ public class CallerAuthentication implements HttpAuthenticationMechanism {
         String credentials = header.substring(space + 1).strip();
         if ("TOKEN".equalsIgnoreCase(scheme)) {
             return tokens.authenticate(credentials);
+        }
+        if ("Bearer".equalsIgnoreCase(scheme)) {
+            return bearerTokens.authenticate(credentials);
         }
         return Optional.empty();
     }

@@ -14,6 +14,8 @@ import dev.stepup.platform.boundary.Page;
 import dev.stepup.platform.boundary.PageRequest;
 import dev.stepup.platform.boundary.RequestBodies;
 import dev.stepup.platform.boundary.Responses;
+import dev.stepup.registration.control.Registrations;
+import dev.stepup.registration.entity.Factor;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -21,6 +23,7 @@ import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -51,6 +54,9 @@ public class UsersResource {
 
     @Inject
     RequestBodies bodies;
+
+    @Inject
+    Registrations registrations;
 
     @POST
     @RolesAllowed(Role.TENANT_ADMIN)
@@ -108,6 +114,16 @@ public class UsersResource {
                 .orElse(ApiTokens.MAX_EXPIRATION_DAYS);
         Identity identity = existing(userId);
         return Map.of("token", tokens.issue(identity.id(), days, caller.get().id()));
+    }
+
+    /** Does what the admin {@code DELETE} of the registration does, for batch jobs. */
+    @PATCH
+    @Path("{userId}/resetmfa")
+    @RolesAllowed({Role.TENANT_ADMIN, Role.IDENTITY_MANAGER})
+    @Transactional
+    public Response resetMfa(@PathParam("userId") String userId) {
+        registrations.delete(id(userId), Factor.TOTP, caller.get().id());
+        return Response.noContent().build();
     }
 
     private Identity existing(String userId) {

@@ -55,6 +55,14 @@ public class ApiTokens {
         changes.fire(new IdentityChanged(IdentityChanged.Kind.TOKEN_CREATED, actor, identity));
     }
 
+    /** Removes tokens unused for longer than {@code age}; returns how many. */
+    @Transactional
+    public int purgeUnusedFor(Duration age) {
+        return em.createQuery("delete from ApiToken t where t.lastUsedAt < :before")
+                .setParameter("before", clock.instant().minus(age))
+                .executeUpdate();
+    }
+
     /** The caller the token belongs to, if it is known, unexpired and its identity active. */
     @Transactional
     public Optional<Caller> authenticate(String token) {

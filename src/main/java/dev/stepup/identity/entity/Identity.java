@@ -45,6 +45,9 @@ public class Identity {
     @Column(name = "created_at")
     private Instant createdAt;
 
+    /** {@code local}, or {@code jwt} for users of the external identity provider. */
+    private String source = "local";
+
     @ElementCollection(fetch = FetchType.EAGER)
     @CollectionTable(name = "identity_role", joinColumns = @JoinColumn(name = "identity_id"))
     @Column(name = "role")
@@ -110,6 +113,14 @@ public class Identity {
         this.email = email;
         this.firstName = firstName;
         this.lastName = lastName;
+    }
+
+    public boolean isExternal() {
+        return "jwt".equals(source);
+    }
+
+    public void markExternal() {
+        this.source = "jwt";
     }
 
     public void passwordHash(String passwordHash) {

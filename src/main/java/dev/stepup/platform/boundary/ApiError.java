@@ -1,8 +1,11 @@
 package dev.stepup.platform.boundary;
 
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+
 /**
  * The body of every error the API answers: {@code {"message", "errorCode", "details"}}.
  */
+@JsonbPropertyOrder({"message", "errorCode", "details"})
 public record ApiError(String message, String errorCode, Object details) {
 
     public static ApiError of(String message, String errorCode) {

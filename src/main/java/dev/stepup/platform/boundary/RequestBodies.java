@@ -2,19 +2,28 @@ package dev.stepup.platform.boundary;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbException;
+import jakarta.json.stream.JsonParser;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
+import java.io.StringReader;
+import java.lang.reflect.RecordComponent;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Reads a JSON request body into a request record and validates it. Resources take the
- * body as text and call this, so that an empty body, malformed JSON and a wrong JSON type
- * get the same {@code 400 REQ-0001} on every JAX-RS runtime.
+ * body as text and call this, so that every runtime answers alike: an empty body,
+ * malformed JSON, anything but one JSON object, a fractional number for a whole-number
+ * field and a wrong JSON type are all {@code 400 REQ-0001}.
  */
 @ApplicationScoped
 public class RequestBodies {
@@ -32,19 +41,52 @@ public class RequestBodies {
         if (body == null || body.isBlank()) {
             return Optional.empty();
         }
+        JsonObject object = object(body);
+        requireWholeNumbers(object, type);
         T value;
         try {
-            value = jsonb.fromJson(body, type);
+            value = jsonb.fromJson(object.toString(), type);
         } catch (JsonbException | ClassCastException | IllegalArgumentException e) {
             throw ApiException.badRequest("The request body is not valid JSON of the expected shape");
-        }
-        if (value == null) {
-            return Optional.empty();
         }
         Set<ConstraintViolation<T>> violations = validator.validate(value);
         if (!violations.isEmpty()) {
             throw new ConstraintViolationException(violations);
         }
         return Optional.of(value);
+    }
+
+    /** Exactly one JSON object, nothing before or after it. */
+    public static JsonObject object(String body) {
+        if (body == null || body.isBlank()) {
+            throw ApiException.badRequest("A JSON request body is required");
+        }
+        try (JsonParser parser = Json.createParser(new StringReader(body))) {
+            if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
+                throw ApiException.badRequest("The request body must be a JSON object");
+            }
+            JsonObject object = parser.getObject();
+            if (parser.hasNext()) {
+                throw ApiException.badRequest("The request body must be one JSON object and nothing after it");
+            }
+            return object;
+        } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
+            throw ApiException.badRequest("The request body is not valid JSON");
+        }
+    }
+
+    /** JSON-B would truncate 1.5 to 1 for an integer field; refuse it instead. */
+    private static void requireWholeNumbers(JsonObject object, Class<?> type) {
+        if (!type.isRecord()) {
+            return;
+        }
+        for (RecordComponent component : type.getRecordComponents()) {
+            Class<?> field = component.getType();
+            boolean whole = field == Integer.class || field == int.class || field == Long.class || field == long.class;
+            if (whole && object.get(component.getName()) instanceof JsonNumber number && !number.isIntegral()) {
+                throw ApiException.badRequest(component.getName() + " must be a whole number",
+                        Map.of("field", component.getName()));
+            }
+        }
     }
 }

@@ -1,0 +1,134 @@
+package dev.stepup.admin.boundary;
+
+import dev.stepup.admin.control.RegistrationRow;
+import dev.stepup.admin.control.RegistrationsOverview;
+import dev.stepup.identity.boundary.UsersResource;
+import dev.stepup.identity.control.CurrentCaller;
+import dev.stepup.identity.control.Identities;
+import dev.stepup.identity.entity.Role;
+import dev.stepup.identity.entity.UserId;
+import dev.stepup.platform.boundary.ApiException;
+import dev.stepup.platform.boundary.Page;
+import dev.stepup.platform.boundary.PageRequest;
+import dev.stepup.platform.boundary.Responses;
+import dev.stepup.registration.boundary.RegistrationResource;
+import dev.stepup.registration.boundary.StatusView;
+import dev.stepup.registration.control.RegistrationChanged;
+import dev.stepup.registration.control.Registrations;
+import dev.stepup.registration.entity.Factor;
+import dev.stepup.registration.entity.RegistrationStatus;
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code /api/mfa/admin/registrations/{factor}}: other users' registrations. */
+@Path("mfa/admin/registrations/{factor}")
+@DenyAll
+@Produces(Responses.JSON)
+@Transactional(dontRollbackOn = ApiException.class)
+public class AdminRegistrationsResource {
+
+    @Inject
+    Registrations registrations;
+
+    @Inject
+    RegistrationsOverview overview;
+
+    @Inject
+    Identities identities;
+
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    Event<RegistrationChanged> changes;
+
+    @GET
+    @Path("users/{targetUserId}")
+    @RolesAllowed({Role.TENANT_ADMIN, Role.IDENTITY_VIEWER})
+    public StatusView status(@PathParam("factor") String factorName, @PathParam("targetUserId") String target) {
+        Factor factor = RegistrationResource.factor(factorName);
+        UserId user = UsersResource.id(target);
+        if (identities.find(user).isEmpty()) {
+            throw UsersResource.notFound();
+        }
+        return StatusView.of(registrations.status(user, factor), factor);
+    }
+
+    /** Resets a user's registration; {@code 204} also when there was none, so batch jobs can retry. */
+    @DELETE
+    @Path("users/{targetUserId}")
+    @RolesAllowed({Role.TENANT_ADMIN, Role.IDENTITY_MANAGER})
+    public Response reset(@PathParam("factor") String factorName, @PathParam("targetUserId") String target) {
+        Factor factor = RegistrationResource.factor(factorName);
+        registrations.delete(UsersResource.id(target), factor, caller.get().id());
+        return Response.noContent().build();
+    }
+
+    @GET
+    @RolesAllowed({Role.TENANT_ADMIN, Role.IDENTITY_VIEWER})
+    public Page<RegistrationRow> list(@PathParam("factor") String factorName, @QueryParam("status") String status,
+                                      @QueryParam("page") String page, @QueryParam("size") String size) {
+        Factor factor = RegistrationResource.factor(factorName);
+        Optional<RegistrationStatus> filter = status(status);
+        PageRequest request = PageRequest.of(page, size);
+        return Page.of(overview.count(factor, filter), request,
+                overview.page(factor, filter, request.offset(), request.size()));
+    }
+
+    /** Purges stale pending enrolments: {@code ?status=CHALLENGE&olderThanHours=24}. */
+    @DELETE
+    @RolesAllowed({Role.TENANT_ADMIN, Role.IDENTITY_MANAGER})
+    public Map<String, Integer> purge(@PathParam("factor") String factorName, @QueryParam("status") String status,
+                                      @QueryParam("olderThanHours") String olderThanHours) {
+        Factor factor = RegistrationResource.factor(factorName);
+        if (!RegistrationStatus.CHALLENGE.name().equals(status)) {
+            throw ApiException.badRequest("Only status=CHALLENGE can be purged", Map.of("field", "status"));
+        }
+        int hours = hours(olderThanHours);
+        int deleted = overview.purgeChallenges(factor, Duration.ofHours(hours));
+        if (deleted > 0) {
+            changes.fire(new RegistrationChanged(RegistrationChanged.Kind.PURGED, caller.get().id(), null, factor));
+        }
+        return Map.of("deleted", deleted);
+    }
+
+    private static Optional<RegistrationStatus> status(String value) {
+        if (value == null || value.isEmpty()) {
+            return Optional.empty();
+        }
+        for (RegistrationStatus status : RegistrationStatus.values()) {
+            if (status != RegistrationStatus.UNREGISTERED && status.name().equals(value)) {
+                return Optional.of(status);
+            }
+        }
+        throw ApiException.badRequest("status must be CHALLENGE or REGISTERED", Map.of("field", "status"));
+    }
+
+    private static int hours(String value) {
+        if (value == null || value.isEmpty()) {
+            return 24;
+        }
+        try {
+            int hours = Integer.parseInt(value);
+            if (hours >= 1 && hours <= 8760) {
+                return hours;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("olderThanHours must be a whole number from 1 to 8760", Map.of("field", "olderThanHours"));
+    }
+}

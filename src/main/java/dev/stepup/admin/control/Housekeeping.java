@@ -1,0 +1,63 @@
+package dev.stepup.admin.control;
+
+import dev.stepup.identity.control.ApiTokens;
+import dev.stepup.registration.entity.Factor;
+import dev.stepup.stepup.control.CompletionIds;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The server's own clean-up, every minute on every instance (each delete is idempotent, so
+ * instances need not coordinate): expired completion IDs, pending enrolments older than
+ * {@code stepup.housekeeping.challenge.max.age.hours}, and API tokens unused for longer than
+ * any token can live plus {@code stepup.housekeeping.token.grace.days}.
+ */
+@Singleton
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class Housekeeping {
+
+    private static final Logger LOG = Logger.getLogger(Housekeeping.class.getName());
+
+    @Inject
+    CompletionIds completionIds;
+
+    @Inject
+    RegistrationsOverview registrations;
+
+    @Inject
+    ApiTokens tokens;
+
+    @Inject
+    @ConfigProperty(name = "stepup.housekeeping.challenge.max.age.hours", defaultValue = "24")
+    long challengeMaxAgeHours;
+
+    @Inject
+    @ConfigProperty(name = "stepup.housekeeping.token.grace.days", defaultValue = "30")
+    long tokenGraceDays;
+
+    @Schedule(hour = "*", minute = "*", second = "17", persistent = false)
+    void everyMinute() {
+        run("expired completion IDs", completionIds::purgeExpired);
+        run("stale pending enrolments", () ->
+                registrations.purgeChallenges(Factor.TOTP, Duration.ofHours(challengeMaxAgeHours)));
+        run("expired API tokens", () -> tokens.purgeUnusedFor(Duration.ofDays(ApiTokens.MAX_EXPIRATION_DAYS + tokenGraceDays)));
+    }
+
+    private static void run(String what, java.util.function.IntSupplier purge) {
+        try {
+            int purged = purge.getAsInt();
+            if (purged > 0) {
+                LOG.info(() -> "Housekeeping removed " + purged + " " + what);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Housekeeping of " + what + " failed; next round in a minute", e);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package dev.stepup.admin.control;
+
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import java.time.Instant;
+
+/** One line of the registrations listing. */
+@JsonbPropertyOrder({"userId", "username", "status", "factor", "createdAt", "lastUsedAt"})
+public record RegistrationRow(String userId, String username, String status, String factor, Instant createdAt,
+                              Instant lastUsedAt) {
+}

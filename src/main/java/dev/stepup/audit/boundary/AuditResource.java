@@ -1,0 +1,60 @@
+package dev.stepup.audit.boundary;
+
+import dev.stepup.audit.control.AuditTrail;
+import dev.stepup.identity.boundary.UsersResource;
+import dev.stepup.identity.entity.Role;
+import dev.stepup.platform.boundary.ApiException;
+import dev.stepup.platform.boundary.Page;
+import dev.stepup.platform.boundary.PageRequest;
+import dev.stepup.platform.boundary.Responses;
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code GET /api/audit}: the audit trail, newest first, for a TenantAdmin. */
+@Path("audit")
+@DenyAll
+@Produces(Responses.JSON)
+public class AuditResource {
+
+    @Inject
+    AuditTrail trail;
+
+    @GET
+    @RolesAllowed(Role.TENANT_ADMIN)
+    public Page<AuditView> list(@QueryParam("userId") String userId, @QueryParam("type") String type,
+                                @QueryParam("from") String from, @QueryParam("to") String to,
+                                @QueryParam("page") String page, @QueryParam("size") String size) {
+        PageRequest request = PageRequest.of(page, size);
+        Optional<String> user = blank(userId) ? Optional.empty() : Optional.of(UsersResource.id(userId).value());
+        Optional<String> kind = blank(type) ? Optional.empty() : Optional.of(type);
+        Optional<Instant> since = instant("from", from);
+        Optional<Instant> until = instant("to", to);
+        return Page.of(trail.count(user, kind, since, until), request,
+                trail.page(user, kind, since, until, request.offset(), request.size()).stream().map(AuditView::of).toList());
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    private static Optional<Instant> instant(String name, String value) {
+        if (blank(value)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(value));
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest(name + " must be an ISO-8601 instant such as 2026-11-23T10:15:00Z",
+                    Map.of("field", name));
+        }
+    }
+}

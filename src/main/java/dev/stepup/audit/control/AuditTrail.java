@@ -1,0 +1,123 @@
+package dev.stepup.audit.control;
+
+import dev.stepup.audit.entity.AuditEvent;
+import dev.stepup.configuration.control.ConfigurationChanged;
+import dev.stepup.configuration.control.Settings;
+import dev.stepup.identity.control.IdentityChanged;
+import dev.stepup.identity.entity.UserId;
+import dev.stepup.otp.control.OtpVerified;
+import dev.stepup.registration.control.RegistrationChanged;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.ContextNotActiveException;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Writes the audit trail from the events the features fire, in the transaction of the
+ * action itself, so an action and its audit line commit together. Lines hold ids, kinds
+ * and outcomes only: never a secret, an OTP, a token or a password.
+ */
+@ApplicationScoped
+public class AuditTrail {
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    Instance<HttpServletRequest> request;
+
+    void verified(@Observes OtpVerified event) {
+        String type = switch (event.purpose()) {
+            case CONFIRM_REGISTRATION -> "ENROLMENT_CONFIRMATION";
+            case DELETE_REGISTRATION -> "DELETE_CREDENTIAL_CHECK";
+            case STEP_UP -> "STEP_UP";
+        };
+        record(type, event.outcome().name(), event.user(), event.user(), null);
+    }
+
+    void registration(@Observes RegistrationChanged event) {
+        switch (event.kind()) {
+            case CHALLENGE_STARTED -> record("ENROLMENT_STARTED", "SUCCESS", event.actor(), event.target(), null);
+            case CONFIRMED -> record("ENROLMENT_CONFIRMED", "SUCCESS", event.actor(), event.target(), null);
+            case DELETED_OWN -> record("REGISTRATION_DELETED", "SUCCESS", event.actor(), event.target(), "own");
+            case DELETED_BY_ADMIN -> record("REGISTRATION_DELETED", "SUCCESS", event.actor(), event.target(), "admin");
+            case PURGED -> record("REGISTRATION_DELETED", "SUCCESS", event.actor(), null, "purge of stale challenges");
+        }
+    }
+
+    void identity(@Observes IdentityChanged event) {
+        String type = switch (event.kind()) {
+            case CREATED -> "USER_CREATED";
+            case DELETED -> "USER_DELETED";
+            case TOKEN_CREATED -> "TOKEN_CREATED";
+        };
+        record(type, "SUCCESS", event.actor(), event.target(), null);
+    }
+
+    void configuration(@Observes ConfigurationChanged event) {
+        record("CONFIGURATION_CHANGED", "SUCCESS", event.actor(), null, describe(event.before()) + " -> " + describe(event.after()));
+    }
+
+    public List<AuditEvent> page(Optional<String> userId, Optional<String> type, Optional<Instant> from,
+                                 Optional<Instant> to, int offset, int size) {
+        var query = em.createQuery("select e from AuditEvent e" + where(userId, type, from, to)
+                + " order by e.time desc, e.id desc", AuditEvent.class);
+        bind(query, userId, type, from, to);
+        return query.setFirstResult(offset).setMaxResults(size).getResultList();
+    }
+
+    public long count(Optional<String> userId, Optional<String> type, Optional<Instant> from, Optional<Instant> to) {
+        var query = em.createQuery("select count(e) from AuditEvent e" + where(userId, type, from, to), Long.class);
+        bind(query, userId, type, from, to);
+        return query.getSingleResult();
+    }
+
+    private static String where(Optional<String> userId, Optional<String> type, Optional<Instant> from, Optional<Instant> to) {
+        StringBuilder where = new StringBuilder(" where 1 = 1");
+        userId.ifPresent(u -> where.append(" and (e.actorId = :user or e.targetId = :user)"));
+        type.ifPresent(t -> where.append(" and e.type = :type"));
+        from.ifPresent(f -> where.append(" and e.time >= :from"));
+        to.ifPresent(t -> where.append(" and e.time < :to"));
+        return where.toString();
+    }
+
+    private static void bind(jakarta.persistence.Query query, Optional<String> userId, Optional<String> type,
+                             Optional<Instant> from, Optional<Instant> to) {
+        userId.ifPresent(u -> query.setParameter("user", u));
+        type.ifPresent(t -> query.setParameter("type", t));
+        from.ifPresent(f -> query.setParameter("from", f));
+        to.ifPresent(t -> query.setParameter("to", t));
+    }
+
+    private void record(String type, String outcome, UserId actor, UserId target, String details) {
+        em.persist(new AuditEvent(clock.instant(), type, outcome, actor == null ? null : actor.value(),
+                target == null ? null : target.value(), sourceIp(), details));
+    }
+
+    private String sourceIp() {
+        try {
+            return request.isResolvable() ? request.get().getRemoteAddr() : null;
+        } catch (ContextNotActiveException | IllegalStateException e) {
+            return null; // not within an HTTP request, e.g. the bootstrap at start
+        }
+    }
+
+    private static String describe(Settings settings) {
+        return "validationWindow=" + settings.validationWindowMinutes()
+                + " completedCookieMaxAge=" + settings.completedCookieMaxAgeSeconds()
+                + " hashFunction=" + settings.totp().hashFunction()
+                + " digits=" + settings.totp().digits()
+                + " timeStep=" + settings.totp().timeStepSeconds();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.stepup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The server as a user starts it, {@code java -jar payara-micro.jar --deploy stepup.war}, with
+ * no database settings: the embedded H2 default in {@code ./stepup-data}, kept across restarts.
+ * Not Arquillian: each test starts and stops its own servers in a fresh working directory.
+ */
+@Timeout(value = 12, unit = java.util.concurrent.TimeUnit.MINUTES)
+class EmbeddedDefaultIT {
+
+    static final Duration READY = Duration.ofSeconds(180);
+
+    Path workDir;
+
+    @BeforeEach
+    void freshWorkingDirectory() throws IOException {
+        workDir = Files.createTempDirectory("stepup-embedded-");
+    }
+
+    @AfterEach
+    void removeWorkingDirectory() {
+        ServerProcess.deleteTree(workDir);
+    }
+
+    @Test
+    void usersSurviveARestartOnTheEmbeddedDatabase() {
+        String adminToken = "emb-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        Map<String, String> env = Map.of("STEPUP_BOOTSTRAP_ADMIN_TOKEN", adminToken);
+        String username = "kept-" + UUID.randomUUID();
+        String userId;
+
+        try (ServerProcess first = ServerProcess.start("embedded-first", env, workDir, ServerProcess.freePort())) {
+            first.awaitReady(READY);
+            Api admin = first.api().token(adminToken);
+            Api.Reply created = admin.post("/api/users", """
+                    {"type":"User","username":"%s","email":"kept@example.com","status":"active",
+                     "adminRoles":[{"name":"IdentityViewer"}]}""".formatted(username));
+            assertThat(created.status()).as(created.toString()).isEqualTo(200);
+            userId = created.string("userId");
+            assertThat(userId).matches("[A-Za-z0-9]{20}");
+
+            first.stop();
+            assertThat(first.isAlive()).isFalse();
+        }
+
+        Path data = workDir.resolve("stepup-data");
+        assertThat(data).isDirectory();
+        assertThat(data.resolve("stepup.mv.db")).as("H2 database file in %s", data).isRegularFile();
+        assertThat(data.resolve("stepup.mv.db").toFile().length()).isPositive();
+
+        try (ServerProcess second = ServerProcess.start("embedded-second", env, workDir, ServerProcess.freePort())) {
+            second.awaitReady(READY);
+            Api.Reply read = second.api().token(adminToken).get("/api/users/" + userId);
+            assertThat(read.status()).as(read.toString()).isEqualTo(200);
+            assertThat(read.string("userId")).isEqualTo(userId);
+            assertThat(read.string("username")).isEqualTo(username);
+            assertThat(read.json().getJsonArray("adminRoles").getJsonObject(0).getString("name")).isEqualTo("IdentityViewer");
+
+            // The bootstrap ran once: still exactly one user called admin.
+            Api.Reply all = second.api().token(adminToken).get("/api/users?size=1000");
+            assertThat(all.status()).as(all.toString()).isEqualTo(200);
+            assertThat(all.json().getJsonArray("data").getValuesAs(jakarta.json.JsonObject.class))
+                    .filteredOn(user -> "admin".equals(user.getString("username", null)))
+                    .hasSize(1);
+        }
+    }
+
+    @Test
+    void withoutBootstrapTokenTheGeneratedOneIsKeptForTheOwnerOnly() throws IOException {
+        try (ServerProcess server = ServerProcess.start("embedded-generated-token", Map.of(), workDir, ServerProcess.freePort())) {
+            server.awaitReady(READY);
+
+            Path file = workDir.resolve("stepup-data").resolve("admin-token");
+            assertThat(file).isRegularFile();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+            String token = Files.readString(file, StandardCharsets.UTF_8).strip();
+            assertThat(token).isNotEmpty().hasSizeLessThan(50).doesNotContainAnyWhitespaces();
+
+            Api.Reply users = server.api().token(token).get("/api/users");
+            assertThat(users.status()).as(users.toString()).isEqualTo(200);
+            assertThat(users.json().getJsonArray("data").getValuesAs(jakarta.json.JsonObject.class))
+                    .anySatisfy(user -> {
+                        assertThat(user.getString("username")).isEqualTo("admin");
+                        assertThat(user.getJsonArray("adminRoles").getJsonObject(0).getString("name")).isEqualTo("TenantAdmin");
+                    });
+            Api.Reply refused = server.api().token(token + "x").get("/api/users");
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.errorCode()).isEqualTo("AU-0000");
+
+            // Logged once, as the contract says: the only way in for whoever reads the console.
+            server.stop();
+            String log = Files.readString(server.log(), StandardCharsets.UTF_8);
+            assertThat(Pattern.compile(Pattern.quote(token)).matcher(log).results().count())
+                    .as("times the generated token appears in %s", server.log())
+                    .isEqualTo(1);
+        }
+    }
+}

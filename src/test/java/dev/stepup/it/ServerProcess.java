@@ -1,0 +1,210 @@
+package dev.stepup.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The built WAR on Payara Micro in a process of its own, started the way a user starts it:
+ * {@code java -jar payara-micro.jar --deploy stepup.war --port <port> --nocluster}, in a
+ * working directory of the caller's choice and with exactly the {@code STEPUP_*} environment
+ * the caller gives (none is inherited). Output goes to a log file under {@code target/it-logs}.
+ * Closing it stops the server with SIGTERM, as a service manager would.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+
+    private final String name;
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private ServerProcess(String name, Process process, int port, Path log) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /**
+     * Starts a server; {@code name} names its log file. Returns at once: call
+     * {@link #awaitReady(Duration)} before using it.
+     */
+    public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port) {
+        Path jar = existing("payara.microJar", "target/payara-micro.jar");
+        Path war = existing("stepup.war", "target/stepup.war");
+        Path logs = Path.of(System.getProperty("stepup.it.logs", "target/it-logs")).toAbsolutePath();
+        try {
+            Files.createDirectories(logs);
+            Path log = logs.resolve(name + "-" + port + ".log");
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx512m",
+                    "-jar", jar.toString(),
+                    "--deploy", war.toString(),
+                    "--port", Integer.toString(port),
+                    "--nocluster"));
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(workingDirectory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+            // Only the settings the test gives: nothing from the environment of the build.
+            builder.environment().keySet().removeIf(key -> key.startsWith("STEPUP_"));
+            builder.environment().putAll(environment);
+            return new ServerProcess(name, builder.start(), port, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + name, e);
+        }
+    }
+
+    /** A port nobody listens on right now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Polls {@code HEAD /api/health} until it answers 200; fails early if the process dies. */
+    public ServerProcess awaitReady(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        HttpRequest probe = HttpRequest.newBuilder(base().resolve("api/health"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(5))
+                .build();
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue()
+                        + " before it was ready; log " + log + ":\n" + tail(80));
+            }
+            try {
+                if (CLIENT.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return this;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(500);
+        }
+        throw new IllegalStateException(name + " not ready after " + timeout + "; log " + log + ":\n" + tail(80));
+    }
+
+    public URI base() {
+        return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    public Api api() {
+        return Api.at(base());
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Stops the server with SIGTERM and waits for it to exit; kills it only if it does not
+     * exit within a minute. Returns the exit value. Stopping a stopped server does nothing.
+     */
+    public int stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+                throw new IllegalStateException(name + " did not stop within 60 s of SIGTERM and was killed; log " + log);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
+
+    /** The last lines of the log, for failure messages. */
+    public String tail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    /** Deletes a directory tree; for the working directories of the tests. */
+    public static void deleteTree(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    System.err.println("Could not delete " + path + ": " + e);
+                }
+            });
+        } catch (IOException e) {
+            System.err.println("Could not delete " + root + ": " + e);
+        }
+    }
+
+    private static Path existing(String property, String fallback) {
+        Path path = Path.of(System.getProperty(property, fallback)).toAbsolutePath();
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalStateException(path + " does not exist (system property " + property + "); build with ./mvnw verify");
+        }
+        return path;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " on port " + port + " (log " + log + ")";
+    }
+}
