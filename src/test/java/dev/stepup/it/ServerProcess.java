@@ -48,8 +48,12 @@ public final class ServerProcess implements AutoCloseable {
      * {@link #awaitReady(Duration)} before using it.
      */
     public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port) {
+        return start(name, environment, workingDirectory, port, existing("stepup.war", "target/stepup.war"));
+    }
+
+    /** As {@link #start(String, Map, Path, int)}, with another WAR than the build's. */
+    public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port, Path war) {
         Path jar = existing("payara.microJar", "target/payara-micro.jar");
-        Path war = existing("stepup.war", "target/stepup.war");
         Path logs = Path.of(System.getProperty("stepup.it.logs", "target/it-logs")).toAbsolutePath();
         try {
             Files.createDirectories(logs);

@@ -1,0 +1,210 @@
+package dev.stepup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stepup.it.guarded.PayoutsResource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two server instances on one PostgreSQL database, as a scale-out runs: codes, throttling,
+ * completion IDs and configuration are shared state. And a key rotation, on a third instance.
+ */
+class ScaleOutIT {
+
+    static Path directory;
+    static Path war;
+    static ServerProcess first;
+    static ServerProcess second;
+
+    @BeforeAll
+    static void startTwoInstances() throws Exception {
+        directory = Files.createTempDirectory("stepup-scale-out");
+        war = directory.resolve("stepup-with-payouts.war");
+        Deployments.war().addPackage(PayoutsResource.class.getPackage()).as(ZipExporter.class).exportTo(war.toFile(), true);
+        first = ServerProcess.start("scale-out-a", environment("a", TestDatabase.SECRET_KEY, null), dir("a"), ServerProcess.freePort(), war);
+        second = ServerProcess.start("scale-out-b", environment("b", TestDatabase.SECRET_KEY, null), dir("b"), ServerProcess.freePort(), war);
+        first.awaitReady(Duration.ofSeconds(240));
+        second.awaitReady(Duration.ofSeconds(240));
+    }
+
+    @AfterAll
+    static void stop() {
+        for (ServerProcess server : new ServerProcess[] {first, second}) {
+            if (server != null) {
+                server.close();
+            }
+        }
+        if (directory != null) {
+            ServerProcess.deleteTree(directory);
+        }
+    }
+
+    @Test
+    void theSameCodeSentToBothInstancesAtOnceSucceedsOnce() throws Exception {
+        Enrolled user = Enrolled.create(new Users(first.api()), first.api());
+        String code = user.nextCode();
+        Api onFirst = first.api().token(user.identity().token());
+        Api onSecond = second.api().token(user.identity().token());
+        int clients = 24;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Api.Reply>> replies = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                Api target = i % 2 == 0 ? onFirst : onSecond;
+                replies.add(pool.submit(() -> {
+                    start.await();
+                    return target.post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + code + "\"}");
+                }));
+            }
+            start.countDown();
+            int success = 0;
+            for (Future<Api.Reply> reply : replies) {
+                Api.Reply answer = reply.get();
+                assertThat(answer.status()).as(answer.toString()).isIn(200, 429);
+                if (answer.status() == 200 && answer.json().getString("result").equals("SUCCESS")) {
+                    success++;
+                }
+            }
+            assertThat(success).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void throttlingCountsFailuresOnEveryInstance() {
+        Enrolled user = Enrolled.create(new Users(first.api()), first.api());
+        for (int i = 0; i < 5; i++) {
+            ServerProcess server = i % 2 == 0 ? first : second;
+            Api.Reply reply = server.api().token(user.identity().token()).post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + wrong(user) + "\"}");
+            assertThat(reply.json().getString("result")).isEqualTo("FAILED");
+        }
+        Api.Reply throttled = second.api().token(user.identity().token()).post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + wrong(user) + "\"}");
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(throttled.header("Retry-After")).isNotBlank();
+    }
+
+    @Test
+    void aCompletionUsedOnOneInstanceIsRefusedOnTheOther() {
+        Enrolled user = Enrolled.create(new Users(first.api()), first.api());
+        Api.Reply stepUp = user.stepUp();
+        assertThat(stepUp.json().getString("result")).isEqualTo("SUCCESS");
+        String cookie = stepUp.header("Set-Cookie");
+        String completion = "STEPUP_COMPLETION=" + cookie.substring(cookie.indexOf('=') + 1, cookie.indexOf(';'));
+        Api.Reply onSecond = second.api().token(user.identity().token()).header("Cookie", completion).post("/api/payouts/always", null);
+        assertThat(onSecond.status()).as(onSecond.toString()).isEqualTo(200);
+        Api.Reply againOnFirst = first.api().token(user.identity().token()).header("Cookie", completion).post("/api/payouts/always", null);
+        assertThat(againOnFirst.status()).isEqualTo(403);
+        assertThat(againOnFirst.errorCode()).isEqualTo("PE-0028");
+        // The validation window is shared as well.
+        assertThat(second.api().token(user.identity().token()).post("/api/payouts/recent", null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aConfigurationChangeOnOneInstanceIsInForceOnTheOtherWithinASecond() {
+        Api adminFirst = first.api().token(TestDatabase.ADMIN_TOKEN);
+        Api adminSecond = second.api().token(TestDatabase.ADMIN_TOKEN);
+        Enrolled user = Enrolled.create(new Users(first.api()), first.api());
+        adminSecond.get("/api/step-up/configuration"); // fill the second instance's cache first
+        try {
+            Api.Reply changed = adminFirst.post("/api/step-up/configuration",
+                    "{\"validationWindow\":45,\"completedCookieMaxAge\":9,\"totpConfiguration\":{\"hashFunction\":\"SHA1\",\"digits\":6,\"timeStep\":30}}");
+            assertThat(changed.status()).isEqualTo(200);
+            Enrolled.sleep(1_000);
+            assertThat(adminSecond.get("/api/step-up/configuration").json()).isEqualTo(changed.json());
+            Api.Reply stepUp = second.api().token(user.identity().token())
+                    .post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.nextCode() + "\"}");
+            assertThat(stepUp.header("Set-Cookie")).contains("; Max-Age=9");
+        } finally {
+            adminFirst.post("/api/step-up/configuration",
+                    "{\"validationWindow\":30,\"completedCookieMaxAge\":5,\"totpConfiguration\":{\"hashFunction\":\"SHA1\",\"digits\":6,\"timeStep\":30}}");
+        }
+    }
+
+    @Test
+    void afterAKeyRotationOldSecretsVerifyAndMoveToTheNewKey() throws Exception {
+        Enrolled user = Enrolled.create(new Users(first.api()), first.api());
+        String before = keyId(user);
+        byte[] fresh = new byte[32];
+        new java.security.SecureRandom().nextBytes(fresh);
+        String newKey = Base64.getEncoder().encodeToString(fresh);
+        try (ServerProcess rotated = ServerProcess.start("scale-out-rotated", environment("c", newKey, TestDatabase.SECRET_KEY),
+                dir("c"), ServerProcess.freePort(), war).awaitReady(Duration.ofSeconds(240))) {
+            Api.Reply stepUp = rotated.api().token(user.identity().token())
+                    .post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.nextCode() + "\"}");
+            assertThat(stepUp.json().getString("result")).as(stepUp.toString()).isEqualTo("SUCCESS");
+            String after = keyId(user);
+            assertThat(after).isNotEqualTo(before);
+            // Under the new key now, and it still verifies on the rotated instance.
+            Api.Reply again = rotated.api().token(user.identity().token())
+                    .post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.nextCode() + "\"}");
+            assertThat(again.json().getString("result")).isEqualTo("SUCCESS");
+            assertThat(keyId(user)).isEqualTo(after);
+        }
+    }
+
+    private static String keyId(Enrolled user) throws Exception {
+        try (Connection db = TestDatabase.connect();
+             PreparedStatement query = db.prepareStatement("select key_id from registration where identity_id = ?")) {
+            query.setString(1, user.identity().userId());
+            try (ResultSet row = query.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                return row.getString(1);
+            }
+        }
+    }
+
+    private static String wrong(Enrolled user) {
+        long now = user.totp().currentStep();
+        java.util.Set<String> near = new java.util.HashSet<>();
+        for (long s = now - 2; s <= now + 2; s++) {
+            near.add(user.totp().code(s));
+        }
+        for (int candidate = 0; ; candidate++) {
+            String code = String.format("%06d", candidate);
+            if (!near.contains(code)) {
+                return code;
+            }
+        }
+    }
+
+    private static Path dir(String name) throws java.io.IOException {
+        return Files.createDirectories(directory.resolve(name));
+    }
+
+    private static Map<String, String> environment(String name, String key, String previousKey) {
+        try {
+            Map<String, String> environment = new HashMap<>();
+            environment.put("STEPUP_DB_URL", TestDatabase.url());
+            environment.put("STEPUP_DB_USER", "postgres");
+            environment.put("STEPUP_DB_PASSWORD", "unused");
+            environment.put("STEPUP_BOOTSTRAP_ADMIN_TOKEN", TestDatabase.ADMIN_TOKEN);
+            environment.put("STEPUP_SECRET_KEY", key);
+            if (previousKey != null) {
+                environment.put("STEPUP_SECRET_KEY_PREVIOUS", previousKey);
+            }
+            return environment;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("No test database for instance " + name, e);
+        }
+    }
+}
