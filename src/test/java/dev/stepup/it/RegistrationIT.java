@@ -264,7 +264,7 @@ class RegistrationIT {
     @Test
     void throttlingAnswers429WithRetryAfterAndRecovers() {
         Enrolled user = Enrolled.create(users, api);
-        String wrong = wrongCode(user);
+        String wrong = user.totp().wrongCode();
         for (int i = 1; i <= 5; i++) {
             Api.Reply reply = user.api().post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + wrong + "\"}");
             assertThat(reply.status()).as("attempt " + i).isEqualTo(200);
@@ -300,7 +300,7 @@ class RegistrationIT {
     @Test
     void ownRegistrationIsDeletedOnlyWithAValidCurrentCode() {
         Enrolled admin = Enrolled.create(users, api, "TenantAdmin");
-        Api.Reply wrong = admin.api().delete("/api/mfa/register/TOTP/" + wrongCode(admin));
+        Api.Reply wrong = admin.api().delete("/api/mfa/register/TOTP/" + admin.totp().wrongCode());
         assertThat(wrong.status()).isEqualTo(403);
         assertThat(wrong.errorCode()).isEqualTo("MFA-0006");
         Api.Reply malformed = admin.api().delete("/api/mfa/register/TOTP/12ab56");
@@ -370,21 +370,6 @@ class RegistrationIT {
         Api.Reply reply = user.api().post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + code + "\"}");
         assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
         return reply.json().getString("result");
-    }
-
-    /** A six-digit code that is wrong for every step the server would accept now. */
-    private static String wrongCode(Enrolled user) {
-        long now = user.totp().currentStep();
-        java.util.Set<String> near = new java.util.HashSet<>();
-        for (long s = now - 2; s <= now + 2; s++) {
-            near.add(user.totp().code(s));
-        }
-        for (int candidate = 0; ; candidate++) {
-            String code = String.format("%06d", candidate);
-            if (!near.contains(code)) {
-                return code;
-            }
-        }
     }
 
     private static JsonObject json(String text) {

@@ -47,6 +47,21 @@ public record TestTotp(byte[] secret, String algorithm, int digits, int period) 
         }
     }
 
+    /** A code of the right length that matches no step within two of the current one. */
+    public String wrongCode() {
+        long now = currentStep();
+        java.util.Set<String> near = new java.util.HashSet<>();
+        for (long s = now - 2; s <= now + 3; s++) {
+            near.add(code(s));
+        }
+        for (int candidate = 0; ; candidate++) {
+            String code = String.format("%0" + digits + "d", candidate);
+            if (!near.contains(code)) {
+                return code;
+            }
+        }
+    }
+
     public String now() {
         return code(currentStep());
     }
