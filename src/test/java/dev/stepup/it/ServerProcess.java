@@ -53,14 +53,21 @@ public final class ServerProcess implements AutoCloseable {
 
     /** As {@link #start(String, Map, Path, int)}, with another WAR than the build's. */
     public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port, Path war) {
+        return start(name, environment, workingDirectory, port, war, List.of("-Xmx512m"));
+    }
+
+    /** As {@link #start(String, Map, Path, int, Path)}, with the JVM options given. */
+    public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port, Path war,
+                                      List<String> jvmOptions) {
         Path jar = existing("payara.microJar", "target/payara-micro.jar");
         Path logs = Path.of(System.getProperty("stepup.it.logs", "target/it-logs")).toAbsolutePath();
         try {
             Files.createDirectories(logs);
             Path log = logs.resolve(name + "-" + port + ".log");
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m",
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmOptions);
+            command.addAll(List.of(
                     "-jar", jar.toString(),
                     "--deploy", war.toString(),
                     "--port", Integer.toString(port),
@@ -129,6 +136,10 @@ public final class ServerProcess implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {

@@ -70,7 +70,9 @@ public class ApiTokens {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        var found = em.createQuery("select t, i from ApiToken t, Identity i where t.tokenHash = :hash and i.id = t.identityId", Object[].class)
+        // One statement: the token, its identity and the identity's roles.
+        var found = em.createQuery("select t, i from ApiToken t join Identity i on i.id = t.identityId"
+                        + " left join fetch i.roles where t.tokenHash = :hash", Object[].class)
                 .setParameter("hash", Secrets.sha256(token))
                 .getResultList();
         if (found.isEmpty()) {

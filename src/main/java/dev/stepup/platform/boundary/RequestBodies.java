@@ -2,7 +2,6 @@ package dev.stepup.platform.boundary;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -61,7 +60,7 @@ public class RequestBodies {
         if (body == null || body.isBlank()) {
             throw ApiException.badRequest("A JSON request body is required");
         }
-        try (JsonParser parser = Json.createParser(new StringReader(body))) {
+        try (JsonParser parser = Responses.JSON_PROVIDER.createParser(new StringReader(body))) {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
                 throw ApiException.badRequest("The request body must be a JSON object");
             }

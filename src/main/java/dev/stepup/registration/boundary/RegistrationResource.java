@@ -15,7 +15,6 @@ import dev.stepup.registration.entity.RegistrationStatus;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -103,7 +102,7 @@ public class RegistrationResource {
         Factor factor = factor(factorName);
         Verification result = registrations.deleteOwn(caller.get().id(), factor, credential);
         if (result instanceof Verification.Accepted) {
-            return Response.ok(Json.createObjectBuilder()
+            return Response.ok(Responses.JSON_PROVIDER.createObjectBuilder()
                     .add("message", "The " + factor + " registration was deleted")
                     .addNull("errorCode")
                     .build()).build();

@@ -21,7 +21,6 @@ import dev.stepup.stepup.control.StepUpGuard;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletRequest;
@@ -101,7 +100,7 @@ public class StepUpResource {
         Settings current = settings.current();
         boolean registered = registrations.status(me.id(), Factor.TOTP) == RegistrationStatus.REGISTERED;
         Optional<Instant> until = guard.validUntil(me, current).filter(Instant.now()::isBefore);
-        JsonObjectBuilder json = Json.createObjectBuilder().add("registered", registered);
+        JsonObjectBuilder json = Responses.JSON_PROVIDER.createObjectBuilder().add("registered", registered);
         until.ifPresentOrElse(u -> json.add("validUntil", u.toString()), () -> json.addNull("validUntil"));
         return json.add("validationWindow", current.validationWindowMinutes()).build();
     }

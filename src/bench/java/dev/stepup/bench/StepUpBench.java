@@ -1,0 +1,394 @@
+package dev.stepup.bench;
+
+import dev.stepup.it.Api;
+import dev.stepup.it.ServerProcess;
+import dev.stepup.it.TestTotp;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The StepUp benchmark: the WAR on Payara Micro ({@code -Xmx256m}) and PostgreSQL on this
+ * machine, driven over HTTP by the JDK's client. It prints (and writes to
+ * {@code target/bench/results.md}) a Markdown report:
+ * <ul>
+ * <li>(a) step-up with valid codes, every accepted request a real success; (b) with wrong
+ * codes (the throttle threshold raised so none is throttled); (c) {@code HEAD /api/health},
+ * the bare server; (d) pgbench running the SQL the accept path needs (the conditional
+ * replay update and the completion insert) as the database's ceiling; at 1, 4, 16 and 64
+ * clients, with (a)/(d) and (b)/(c) as ratios measured in the same run;</li>
+ * <li>the admin listing's first, middle and last page at 10 000, 100 000 and 1 000 000
+ * registrations;</li>
+ * <li>start-to-ready seconds and resident memory under load.</li>
+ * </ul>
+ * Run with {@code ./mvnw -B -Pbench verify}; bounded to a few minutes.
+ */
+public final class StepUpBench {
+
+    static final int[] CLIENTS = {1, 4, 16, 64};
+    static final Duration PHASE = Duration.ofSeconds(Long.getLong("bench.phase.seconds", 6));
+    static final int USERS = Integer.getInteger("bench.users", 2400);
+    static final String PG = "jdbc:postgresql://127.0.0.1:5432/";
+    static final String ADMIN_TOKEN = "bench-admin-" + System.nanoTime();
+
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final StringBuilder report = new StringBuilder();
+    private URI base;
+    private String databaseName;
+
+    public static void main(String[] args) throws Exception {
+        new StepUpBench().run();
+    }
+
+    void run() throws Exception {
+        String database = "stepup_bench_" + System.currentTimeMillis();
+        sql("postgres", "create database " + database);
+        databaseName = database;
+        Path work = Files.createTempDirectory("stepup-bench");
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        Map<String, String> environment = Map.of(
+                "STEPUP_DB_URL", PG + database, "STEPUP_DB_USER", "postgres", "STEPUP_DB_PASSWORD", "unused",
+                "STEPUP_BOOTSTRAP_ADMIN_TOKEN", ADMIN_TOKEN,
+                "STEPUP_SECRET_KEY", Base64.getEncoder().encodeToString(key),
+                "STEPUP_THROTTLE_THRESHOLD", "1000000000");
+        Instant started = Instant.now();
+        ServerProcess server = ServerProcess.start("bench", environment, work, ServerProcess.freePort(),
+                Path.of(System.getProperty("stepup.war", "target/stepup.war")).toAbsolutePath(), serverJvmOptions());
+        try {
+            server.awaitReady(Duration.ofSeconds(240));
+            double startSeconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+            base = server.base();
+            header(database);
+            List<Enrolled> users = enrol(USERS);
+            long[] rss = new long[1];
+            throughput(users, server.pid(), rss);
+            listing(database);
+            report.append("\n## Footprint (-Xmx256m)\n\n| figure | value |\n|---|---|\n")
+                    .append(String.format(Locale.ROOT, "| start to ready (process start to HEAD /api/health 200) | %.1f s |%n", startSeconds))
+                    .append(String.format(Locale.ROOT, "| resident memory at the end of the 64-client step-up phase | %d MB |%n", rss[0] / 1024));
+        } finally {
+            server.close();
+            ServerProcess.deleteTree(work);
+            sql("postgres", "drop database if exists " + database + " with (force)");
+        }
+        Path out = Path.of("target", "bench", "results.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report.toString(), StandardCharsets.UTF_8);
+        System.out.println(report);
+        System.out.println("Written to " + out.toAbsolutePath());
+    }
+
+    /** {@code -Xmx256m}, plus {@code -Dbench.server.jvm=...} (for example a flight recording). */
+    private static List<String> serverJvmOptions() {
+        List<String> options = new ArrayList<>(List.of("-Xmx256m"));
+        String extra = System.getProperty("bench.server.jvm", "");
+        if (!extra.isBlank()) {
+            options.addAll(Arrays.asList(extra.trim().split("\\s+")));
+        }
+        return options;
+    }
+
+    private void header(String database) throws IOException {
+        report.append("# StepUp benchmark, ").append(Instant.now().toString(), 0, 10).append("\n\n")
+                .append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+                .append(Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ")).append("; ")
+                .append("Java ").append(System.getProperty("java.version"))
+                .append("; PostgreSQL on 127.0.0.1; server, database and load driver on the same machine.\n")
+                .append("Each phase runs ").append(PHASE.toSeconds()).append(" s per client count.\n");
+    }
+
+    // ---------------------------------------------------------------- setup
+
+    /** A user with a confirmed registration, its token and authenticator. */
+    static final class Enrolled {
+        final String token;
+        final TestTotp totp;
+        long lastStep;
+
+        Enrolled(String token, TestTotp totp, long lastStep) {
+            this.token = token;
+            this.totp = totp;
+            this.lastStep = lastStep;
+        }
+    }
+
+    private List<Enrolled> enrol(int count) throws Exception {
+        Api admin = Api.at(base).token(ADMIN_TOKEN);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<Enrolled>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int n = i;
+            futures.add(pool.submit(() -> {
+                String id = admin.post("/api/users", "{\"type\":\"User\",\"username\":\"bench-" + n + "\"}").string("userId");
+                String token = admin.post("/api/users/" + id + "/tokens", "{}").string("token");
+                Api me = Api.at(base).token(token);
+                String uri = me.post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}").json()
+                        .getJsonObject("additionalDetails").getString("uri");
+                TestTotp totp = TestTotp.fromUri(uri);
+                long step = totp.currentStep();
+                Api.Reply verified = me.post("/api/mfa/register/TOTP", "{\"action\":\"VERIFY\",\"otp\":\"" + totp.code(step) + "\"}");
+                if (verified.status() != 200) {
+                    throw new IllegalStateException("Enrolment failed: " + verified);
+                }
+                return new Enrolled(token, totp, step);
+            }));
+        }
+        List<Enrolled> users = new ArrayList<>();
+        for (Future<Enrolled> future : futures) {
+            users.add(future.get());
+        }
+        pool.shutdown();
+        return users;
+    }
+
+    // ---------------------------------------------------------------- throughput
+
+    record Result(double perSecond, double p50Millis, double p99Millis, long requests, long unexpected) {
+    }
+
+    private void throughput(List<Enrolled> users, long pid, long[] rss) throws Exception {
+        ConcurrentLinkedQueue<Enrolled> valid = new ConcurrentLinkedQueue<>(users.subList(0, users.size() * 3 / 4));
+        List<Enrolled> wrongUsers = users.subList(users.size() - users.size() / 4, users.size());
+        report.append("\n## Step-up hot path\n\n")
+                .append("| clients | (a) valid codes req/s | p50 ms | p99 ms | (b) wrong codes req/s | p50 ms | p99 ms "
+                        + "| (c) HEAD /api/health req/s | p50 ms | p99 ms | (d) pgbench accept SQL tx/s | avg ms "
+                        + "| (a)/(d) | (b)/(c) |\n")
+                .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        Path script = pgbenchScript(users.size());
+        for (int clients : CLIENTS) {
+            Result valid1 = load(clients, i -> {
+                Enrolled user = nextUsable(valid);
+                if (user == null) {
+                    return null;
+                }
+                long step;
+                synchronized (user) {
+                    step = Math.max(user.totp.currentStep(), user.lastStep + 1);
+                    user.lastStep = step;
+                }
+                valid.add(user);
+                return post(user.token, "/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.totp.code(step) + "\"}");
+            }, body -> body.contains("SUCCESS"));
+            if (clients == CLIENTS[CLIENTS.length - 1]) {
+                rss[0] = rssKb(pid);
+            }
+            AtomicLong next = new AtomicLong();
+            Result wrong = load(clients, i -> {
+                Enrolled user = wrongUsers.get((int) (next.getAndIncrement() % wrongUsers.size()));
+                return post(user.token, "/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.totp.wrongCode() + "\"}");
+            }, body -> body.contains("FAILED"));
+            Result health = load(clients, i -> HttpRequest.newBuilder(base.resolve("api/health"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), body -> true);
+            double[] pgbench = pgbench(clients, script);
+            report.append(String.format(Locale.ROOT,
+                    "| %d | %.0f | %.1f | %.1f | %.0f | %.1f | %.1f | %.0f | %.1f | %.1f | %.0f | %.1f | %.0f %% | %.0f %% |%n",
+                    clients, valid1.perSecond(), valid1.p50Millis(), valid1.p99Millis(),
+                    wrong.perSecond(), wrong.p50Millis(), wrong.p99Millis(),
+                    health.perSecond(), health.p50Millis(), health.p99Millis(),
+                    pgbench[0], pgbench[1], 100 * valid1.perSecond() / pgbench[0], 100 * wrong.perSecond() / health.perSecond()));
+            if (valid1.unexpected() > 0 || wrong.unexpected() > 0) {
+                report.append("\n(unexpected answers: ").append(valid1.unexpected()).append(" in (a), ")
+                        .append(wrong.unexpected()).append(" in (b))\n\n");
+            }
+        }
+    }
+
+    /** A user whose next code is within the accepted skew now; null if none is. */
+    private static Enrolled nextUsable(ConcurrentLinkedQueue<Enrolled> queue) {
+        for (int tries = 0; tries < queue.size() + 1; tries++) {
+            Enrolled user = queue.poll();
+            if (user == null) {
+                return null;
+            }
+            synchronized (user) {
+                if (user.lastStep + 1 <= user.totp.currentStep() + 1) {
+                    return user;
+                }
+            }
+            queue.add(user);
+        }
+        return null;
+    }
+
+    private HttpRequest post(String token, String path, String json) {
+        return HttpRequest.newBuilder(base.resolve(path.substring(1)))
+                .header("Authorization", "TOKEN " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    }
+
+    private Result load(int clients, Function<Integer, HttpRequest> requests, java.util.function.Predicate<String> expected)
+            throws Exception {
+        Instant end = Instant.now().plus(PHASE);
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<long[]>> futures = new ArrayList<>();
+        AtomicLong unexpected = new AtomicLong();
+        Instant begin = Instant.now();
+        for (int c = 0; c < clients; c++) {
+            futures.add(pool.submit(() -> {
+                long[] latencies = new long[1 << 16];
+                int n = 0;
+                while (Instant.now().isBefore(end)) {
+                    HttpRequest request = requests.apply(n);
+                    if (request == null) {
+                        break;
+                    }
+                    long t0 = System.nanoTime();
+                    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                    long took = System.nanoTime() - t0;
+                    if (response.statusCode() >= 400 || !expected.test(response.body())) {
+                        unexpected.incrementAndGet();
+                    }
+                    if (n == latencies.length) {
+                        latencies = Arrays.copyOf(latencies, n * 2);
+                    }
+                    latencies[n++] = took;
+                }
+                return Arrays.copyOf(latencies, n);
+            }));
+        }
+        List<long[]> all = new ArrayList<>();
+        for (Future<long[]> future : futures) {
+            all.add(future.get());
+        }
+        double seconds = Duration.between(begin, Instant.now()).toNanos() / 1e9;
+        pool.shutdown();
+        long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        if (merged.length == 0) {
+            return new Result(0, 0, 0, 0, unexpected.get());
+        }
+        return new Result(merged.length / seconds, merged[merged.length / 2] / 1e6,
+                merged[(int) Math.min(merged.length - 1, Math.floor(merged.length * 0.99))] / 1e6, merged.length, unexpected.get());
+    }
+
+    private static long rssKb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    // ---------------------------------------------------------------- pgbench
+
+    /**
+     * The accept path's writes as pgbench runs them: the conditional update of a
+     * registration's replay and throttle state and the insert of a completion ID, in one
+     * transaction, on copies of the two tables.
+     */
+    private Path pgbenchScript(int rows) throws Exception {
+        try (Connection connection = DriverManager.getConnection(PG + databaseName, "postgres", "");
+             Statement s = connection.createStatement()) {
+            s.execute("create table bench_identity (like identity including all)");
+            s.execute("create table bench_registration (like registration including all)");
+            s.execute("alter table bench_registration add foreign key (identity_id) references bench_identity (id) on delete cascade");
+            s.execute("create table bench_completion (like completion_id including all)");
+            s.execute("alter table bench_completion add foreign key (identity_id) references bench_identity (id) on delete cascade");
+            s.execute("insert into bench_identity (id, type, username, status, created_at, source)"
+                    + " select 'B' || lpad(n::text, 19, '0'), 'User', 'b' || n, 'active', now(), 'local' from generate_series(1, " + rows + ") n");
+            s.execute("insert into bench_registration (identity_id, factor, status, secret_ciphertext, key_id, hash_function, digits,"
+                    + " time_step, created_at, last_step, failures)"
+                    + " select id, 'TOTP', 'REGISTERED', 'x', 'k', 'SHA1', 6, 30, timestamp '2026-01-01', 0, 0 from bench_identity");
+        }
+        Path script = Files.createTempFile("stepup-accept", ".sql");
+        Files.writeString(script, String.join("\n",
+                "\\set n random(1, " + rows + ")",
+                "BEGIN;",
+                "UPDATE bench_registration SET last_step = last_step + 1, failures = 0, last_failure_at = NULL,"
+                        + " last_used_at = now(), last_step_up_at = now()"
+                        + " WHERE identity_id = 'B' || lpad(:n::text, 19, '0') AND factor = 'TOTP' AND status = 'REGISTERED'"
+                        + " AND created_at = timestamp '2026-01-01' AND last_step < 9000000000000000000 AND failures = 0;",
+                "INSERT INTO bench_completion (id_hash, identity_id, expires_at)"
+                        + " VALUES (md5(random()::text) || md5(random()::text), 'B' || lpad(:n::text, 19, '0'),"
+                        + " now() + interval '5 seconds');",
+                "END;", ""), StandardCharsets.UTF_8);
+        return script;
+    }
+
+    /** tps and average latency in ms. */
+    private double[] pgbench(int clients, Path script) throws Exception {
+        Process process = new ProcessBuilder("pgbench", "-n", "-h", "127.0.0.1", "-U", "postgres", "-c", Integer.toString(clients),
+                "-j", Integer.toString(Math.min(clients, 2)), "-T", Long.toString(PHASE.toSeconds()), "-f", script.toString(),
+                databaseName).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(output);
+        Matcher latency = Pattern.compile("latency average = ([0-9.]+) ms").matcher(output);
+        if (!tps.find() || !latency.find()) {
+            throw new IllegalStateException("pgbench said: " + output);
+        }
+        return new double[] {Double.parseDouble(tps.group(1)), Double.parseDouble(latency.group(1))};
+    }
+
+    // ---------------------------------------------------------------- listing
+
+    private void listing(String database) throws Exception {
+        report.append("\n## Admin listing (page size 100, status=REGISTERED, median of 7 requests)\n\n")
+                .append("| registrations | first page ms | middle page ms | last page ms |\n|---:|---:|---:|---:|\n");
+        Api admin = Api.at(base).token(ADMIN_TOKEN);
+        int seeded = 0;
+        for (int target : new int[] {10_000, 100_000, 1_000_000}) {
+            sql(database, "insert into identity (id, type, username, status, created_at, source)"
+                    + " select 'L' || lpad(n::text, 19, '0'), 'User', 'listed-' || n, 'active', now(), 'local'"
+                    + " from generate_series(" + (seeded + 1) + ", " + target + ") n");
+            sql(database, "insert into registration (identity_id, factor, status, secret_ciphertext, key_id, hash_function,"
+                    + " digits, time_step, created_at, last_step, failures)"
+                    + " select 'L' || lpad(n::text, 19, '0'), 'TOTP', 'REGISTERED', 'x', 'seeded', 'SHA1', 6, 30, now(), -1, 0"
+                    + " from generate_series(" + (seeded + 1) + ", " + target + ") n");
+            sql(database, "analyze registration");
+            seeded = target;
+            long count = admin.get("/api/mfa/admin/registrations/TOTP?status=REGISTERED&size=1").json().getJsonNumber("count").longValue();
+            long last = (count - 1) / 100;
+            report.append(String.format(Locale.ROOT, "| %,d | %.1f | %.1f | %.1f |%n", count,
+                    median(admin, 0), median(admin, last / 2), median(admin, last)));
+        }
+    }
+
+    private static double median(Api admin, long page) {
+        double[] times = new double[7];
+        for (int i = 0; i < times.length; i++) {
+            long t0 = System.nanoTime();
+            Api.Reply reply = admin.get("/api/mfa/admin/registrations/TOTP?status=REGISTERED&size=100&page=" + page);
+            times[i] = (System.nanoTime() - t0) / 1e6;
+            if (reply.status() != 200 || reply.json().getJsonArray("data").isEmpty()) {
+                throw new IllegalStateException("Listing failed: " + reply);
+            }
+        }
+        Arrays.sort(times);
+        return times[times.length / 2];
+    }
+
+    private static void sql(String database, String statement) throws Exception {
+        try (Connection connection = DriverManager.getConnection(PG + database, "postgres", "");
+             Statement s = connection.createStatement()) {
+            s.execute(statement);
+        }
+    }
+}
