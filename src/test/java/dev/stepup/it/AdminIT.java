@@ -149,6 +149,14 @@ class AdminIT {
         assertThat(user.api().get("/api/mfa/register/TOTP").json().getString("status")).isEqualTo("UNREGISTERED");
         assertThat(manager.delete(path).status()).as("batch jobs retry").isEqualTo(204);
 
+        // One's own registration is never reset this way: that needs a current code.
+        Users.Identity self = users.create("IdentityManager");
+        Api own = api.token(self.token());
+        Api.Reply ownReset = own.delete("/api/mfa/admin/registrations/TOTP/users/" + self.userId());
+        assertThat(ownReset.status()).isEqualTo(403);
+        assertThat(ownReset.errorCode()).isEqualTo("AU-0403");
+        assertThat(own.patch("/api/users/" + self.userId() + "/resetmfa", null).status()).isEqualTo(403);
+
         Enrolled again = Enrolled.create(users, api);
         assertThat(manager.patch("/api/users/" + again.identity().userId() + "/resetmfa", null).status()).isEqualTo(204);
         assertThat(again.api().get("/api/mfa/register/TOTP").json().getString("status")).isEqualTo("UNREGISTERED");
@@ -203,6 +211,7 @@ class AdminIT {
         List<String> lines = new ArrayList<>();
         for (JsonObject line : audit.json().getJsonArray("data").getValuesAs(JsonObject.class)) {
             lines.add(0, line.getString("type") + " " + line.getString("outcome"));
+            assertThat(line.keySet()).containsExactlyInAnyOrder("time", "type", "outcome", "actorId", "targetId", "sourceIp", "details");
             assertThat(line.getString("time")).isNotBlank();
         }
         assertThat(lines).containsExactly(
@@ -270,7 +279,7 @@ class AdminIT {
         assertThat(first.json().getJsonArray("data")).hasSize(100);
         assertThat(ids(first)).isEqualTo(expectedIds(0));
         JsonObject row = first.json().getJsonArray("data").getJsonObject(0);
-        assertThat(row.keySet()).contains("userId", "username", "status", "factor", "createdAt");
+        assertThat(row.keySet()).containsExactlyInAnyOrder("userId", "username", "status", "factor", "createdAt", "lastUsedAt");
         assertThat(row.getString("status")).isEqualTo("REGISTERED");
 
         int last = (int) ((count - 1) / 100);

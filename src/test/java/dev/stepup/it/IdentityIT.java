@@ -167,6 +167,14 @@ class IdentityIT {
     }
 
     @Test
+    void anUnknownCharsetIs415() {
+        Api.Reply reply = users.admin().send("POST", "/api/users", "{\"type\":\"User\",\"username\":\"charset\"}",
+                "application/json; charset=nope");
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(415);
+        assertThat(reply.errorCode()).isEqualTo("REQ-0415");
+    }
+
+    @Test
     void malformedUserIdIs400() {
         Api.Reply reply = users.admin().get("/api/users/not-an-id");
         assertThat(reply.status()).isEqualTo(400);

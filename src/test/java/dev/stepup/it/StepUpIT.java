@@ -149,6 +149,19 @@ class StepUpIT {
     }
 
     @Test
+    void theWindowDoesNotStandInForACompletion() {
+        Enrolled user = Enrolled.create(users, api);
+        String completion = value(user.stepUp().header("Set-Cookie"));
+        // The window holds now, but the bean the method calls wants a completion.
+        Api.Reply withoutCookie = user.api().post("/api/mixed", null);
+        assertThat(withoutCookie.status()).as(withoutCookie.toString()).isEqualTo(403);
+        assertThat(withoutCookie.errorCode()).isEqualTo("PE-0028");
+        Api.Reply withCookie = user.api().header("Cookie", COOKIE + "=" + completion).post("/api/mixed", null);
+        assertThat(withCookie.status()).as(withCookie.toString()).isEqualTo(200);
+        assertThat(user.api().header("Cookie", COOKIE + "=" + completion).post("/api/mixed", null).status()).isEqualTo(403);
+    }
+
+    @Test
     void expiredCompletionIsRefused() {
         Api admin = users.admin();
         Enrolled user = Enrolled.create(users, api);

@@ -13,13 +13,11 @@ import dev.stepup.platform.boundary.PageRequest;
 import dev.stepup.platform.boundary.Responses;
 import dev.stepup.registration.boundary.RegistrationResource;
 import dev.stepup.registration.boundary.StatusView;
-import dev.stepup.registration.control.RegistrationChanged;
 import dev.stepup.registration.control.Registrations;
 import dev.stepup.registration.entity.Factor;
 import dev.stepup.registration.entity.RegistrationStatus;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.DELETE;
@@ -52,9 +50,6 @@ public class AdminRegistrationsResource {
     @Inject
     CurrentCaller caller;
 
-    @Inject
-    Event<RegistrationChanged> changes;
-
     @GET
     @Path("users/{targetUserId}")
     @RolesAllowed({Role.TENANT_ADMIN, Role.IDENTITY_VIEWER})
@@ -73,7 +68,9 @@ public class AdminRegistrationsResource {
     @RolesAllowed({Role.TENANT_ADMIN, Role.IDENTITY_MANAGER})
     public Response reset(@PathParam("factor") String factorName, @PathParam("targetUserId") String target) {
         Factor factor = RegistrationResource.factor(factorName);
-        registrations.delete(UsersResource.id(target), factor, caller.get().id());
+        UserId user = UsersResource.id(target);
+        UsersResource.refuseOwnReset(user, caller.get().id());
+        registrations.delete(user, factor, caller.get().id());
         return Response.noContent().build();
     }
 
@@ -98,11 +95,7 @@ public class AdminRegistrationsResource {
             throw ApiException.badRequest("Only status=CHALLENGE can be purged", Map.of("field", "status"));
         }
         int hours = hours(olderThanHours);
-        int deleted = overview.purgeChallenges(factor, Duration.ofHours(hours));
-        if (deleted > 0) {
-            changes.fire(new RegistrationChanged(RegistrationChanged.Kind.PURGED, caller.get().id(), null, factor));
-        }
-        return Map.of("deleted", deleted);
+        return Map.of("deleted", overview.purgeChallenges(factor, Duration.ofHours(hours), caller.get().id()));
     }
 
     private static Optional<RegistrationStatus> status(String value) {

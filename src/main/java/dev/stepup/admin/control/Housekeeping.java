@@ -46,7 +46,7 @@ public class Housekeeping {
     void everyMinute() {
         run("expired completion IDs", completionIds::purgeExpired);
         run("stale pending enrolments", () ->
-                registrations.purgeChallenges(Factor.TOTP, Duration.ofHours(challengeMaxAgeHours)));
+                registrations.purgeChallenges(Factor.TOTP, Duration.ofHours(challengeMaxAgeHours), null));
         run("expired API tokens", () -> tokens.purgeUnusedFor(Duration.ofDays(ApiTokens.MAX_EXPIRATION_DAYS + tokenGraceDays)));
     }
 

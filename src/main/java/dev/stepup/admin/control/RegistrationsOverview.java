@@ -1,8 +1,11 @@
 package dev.stepup.admin.control;
 
+import dev.stepup.identity.entity.UserId;
+import dev.stepup.registration.control.RegistrationChanged;
 import dev.stepup.registration.entity.Factor;
 import dev.stepup.registration.entity.RegistrationStatus;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -26,6 +29,9 @@ public class RegistrationsOverview {
 
     @Inject
     Clock clock;
+
+    @Inject
+    Event<RegistrationChanged> changes;
 
     public long count(Factor factor, Optional<RegistrationStatus> status) {
         TypedQuery<Long> query = em.createQuery("select count(r) from Registration r where r.factor = :factor"
@@ -59,12 +65,16 @@ public class RegistrationsOverview {
 
     /** Deletes pending enrolments started longer than {@code age} ago; returns how many. */
     @Transactional
-    public int purgeChallenges(Factor factor, Duration age) {
-        return em.createQuery("delete from Registration r where r.factor = :factor and r.status = :challenge"
+    public int purgeChallenges(Factor factor, Duration age, UserId actor) {
+        int deleted = em.createQuery("delete from Registration r where r.factor = :factor and r.status = :challenge"
                         + " and r.createdAt < :before")
                 .setParameter("factor", factor)
                 .setParameter("challenge", RegistrationStatus.CHALLENGE)
                 .setParameter("before", clock.instant().minus(age))
                 .executeUpdate();
+        if (deleted > 0) {
+            changes.fire(new RegistrationChanged(RegistrationChanged.Kind.PURGED, actor, null, factor));
+        }
+        return deleted;
     }
 }

@@ -122,7 +122,9 @@ public class UsersResource {
     @RolesAllowed({Role.TENANT_ADMIN, Role.IDENTITY_MANAGER})
     @Transactional
     public Response resetMfa(@PathParam("userId") String userId) {
-        registrations.delete(id(userId), Factor.TOTP, caller.get().id());
+        UserId user = id(userId);
+        refuseOwnReset(user, caller.get().id());
+        registrations.delete(user, Factor.TOTP, caller.get().id());
         return Response.noContent().build();
     }
 
@@ -133,6 +135,18 @@ public class UsersResource {
     public static UserId id(String userId) {
         return UserId.parse(userId).orElseThrow(() ->
                 new ApiException(400, "U-0002", "A user id is 20 letters and digits"));
+    }
+
+    /**
+     * An administrator resets other users' registrations only: one's own goes through
+     * {@code DELETE /api/mfa/register/{factor}/{credential}}, which needs a current code, or
+     * a stolen admin token could replace the admin's second factor.
+     */
+    public static void refuseOwnReset(UserId target, UserId caller) {
+        if (target.equals(caller)) {
+            throw new ApiException(403, "AU-0403",
+                    "Your own registration is deleted with a current code: DELETE /api/mfa/register/{factor}/{credential}");
+        }
     }
 
     public static ApiException notFound() {

@@ -74,6 +74,7 @@ public class BearerTokens {
     ExternalUsers users;
 
     private volatile DefaultJWTProcessor<SecurityContext> processor;
+    private volatile boolean unusable;
 
     public Optional<Caller> authenticate(String jwt) {
         DefaultJWTProcessor<SecurityContext> jwtProcessor = processor();
@@ -92,9 +93,16 @@ public class BearerTokens {
             return Optional.empty();
         }
         Set<String> roles = groups(claims).stream().filter(Role.ALL::contains).collect(Collectors.toSet());
-        return users.findOrCreate(name.get())
+        Optional<Identity> identity;
+        try {
+            identity = users.findOrCreate(name.get());
+        } catch (RuntimeException e) {
+            // A parallel first request of the same user created it a moment ago.
+            identity = users.findOrCreate(name.get());
+        }
+        return identity
                 .filter(Identity::isActive)
-                .map(identity -> new Caller(identity.id(), identity.username(), Role.effective(roles), Caller.Scheme.BEARER));
+                .map(user -> new Caller(user.id(), user.username(), Role.effective(roles), Caller.Scheme.BEARER));
     }
 
     private static Optional<String> name(JWTClaimsSet claims) {
@@ -117,10 +125,11 @@ public class BearerTokens {
 
     private DefaultJWTProcessor<SecurityContext> processor() {
         DefaultJWTProcessor<SecurityContext> current = processor;
-        if (current == null && issuer.isPresent() && (publicKey.isPresent() || publicKeyLocation.isPresent())) {
+        if (current == null && !unusable && issuer.isPresent() && (publicKey.isPresent() || publicKeyLocation.isPresent())) {
             synchronized (this) {
-                if (processor == null) {
+                if (processor == null && !unusable) {
                     processor = build();
+                    unusable = processor == null;
                 }
                 current = processor;
             }

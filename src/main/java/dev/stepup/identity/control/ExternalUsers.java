@@ -29,6 +29,9 @@ public class ExternalUsers {
     @Inject
     Clock clock;
 
+    @Inject
+    jakarta.enterprise.event.Event<IdentityChanged> changes;
+
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Optional<Identity> findOrCreate(String username) {
         Optional<Identity> existing = identities.findByUsername(username);
@@ -39,6 +42,8 @@ public class ExternalUsers {
                 clock.instant());
         identity.markExternal();
         em.persist(identity);
+        em.flush();
+        changes.fire(new IdentityChanged(IdentityChanged.Kind.CREATED, identity.id(), identity.id()));
         return Optional.of(identity);
     }
 }

@@ -28,6 +28,9 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
             if (t instanceof ApiException api) {
                 return Responses.error(api);
             }
+            if (t instanceof java.nio.charset.IllegalCharsetNameException || t instanceof java.nio.charset.UnsupportedCharsetException) {
+                return Responses.error(415, "REQ-0415", "Unsupported charset; send application/json in UTF-8");
+            }
             if (t instanceof JsonbException || t instanceof JsonException) {
                 return Responses.error(400, "REQ-0001", "The request body is not valid JSON of the expected shape");
             }

@@ -65,29 +65,41 @@ public class Registrations {
      * pending one; {@code 409 MFA-0002} when the user is registered already.
      */
     public Enrolment generateSecret(UserId user, String account, Factor factor) {
-        Registration registration = em.find(Registration.class, new Registration.Key(user.value(), factor));
-        if (registration != null && registration.status() == RegistrationStatus.REGISTERED) {
-            throw new ApiException(409, "MFA-0002", "Already registered for " + factor);
-        }
         TotpParameters parameters = settings.current().totp();
         byte[] secret = new byte[SECRET_BYTES];
         RANDOM.nextBytes(secret);
         String key = new Base32().encodeAsString(secret);
         SecretCipher.Sealed sealed = cipher.seal(secret, TotpVerifier.boundTo(user, factor));
         Arrays.fill(secret, (byte) 0);
-        boolean created = registration == null;
-        if (created) {
-            registration = new Registration(user.value(), factor);
-        }
-        registration.challenge(sealed.ciphertext(), sealed.keyId(), parameters.hashFunction().name(),
-                parameters.digits(), parameters.timeStepSeconds(), clock.instant());
-        if (created) {
+        Instant now = clock.instant();
+        // One conditional update, so a VERIFY committing at the same moment is never overwritten;
+        // replay and throttle state stay as they are.
+        int replaced = em.createQuery("update Registration r set r.secretCiphertext = :ciphertext, r.keyId = :keyId,"
+                        + " r.hashFunction = :hash, r.digits = :digits, r.timeStep = :timeStep, r.createdAt = :now,"
+                        + " r.confirmedAt = null where r.identityId = :id and r.factor = :factor and r.status = :challenge")
+                .setParameter("ciphertext", sealed.ciphertext())
+                .setParameter("keyId", sealed.keyId())
+                .setParameter("hash", parameters.hashFunction().name())
+                .setParameter("digits", parameters.digits())
+                .setParameter("timeStep", parameters.timeStepSeconds())
+                .setParameter("now", now)
+                .setParameter("id", user.value())
+                .setParameter("factor", factor)
+                .setParameter("challenge", RegistrationStatus.CHALLENGE)
+                .executeUpdate();
+        if (replaced == 0) {
+            if (find(user, factor).isPresent()) {
+                throw new ApiException(409, "MFA-0002", "Already registered for " + factor);
+            }
+            Registration registration = new Registration(user.value(), factor);
+            registration.challenge(sealed.ciphertext(), sealed.keyId(), parameters.hashFunction().name(),
+                    parameters.digits(), parameters.timeStepSeconds(), now);
             em.persist(registration);
-        }
-        try {
-            em.flush();
-        } catch (PersistenceException e) {
-            throw new ApiException(409, "MFA-0009", "The registration changed at the same moment; try again");
+            try {
+                em.flush();
+            } catch (PersistenceException e) {
+                throw new ApiException(409, "MFA-0009", "The registration changed at the same moment; try again");
+            }
         }
         changes.fire(new RegistrationChanged(RegistrationChanged.Kind.CHALLENGE_STARTED, user, user, factor));
         return new Enrolment(key, OtpauthUri.of(issuer, account, key, parameters));

@@ -23,8 +23,16 @@ import org.eclipse.microprofile.config.ConfigProvider;
 @Provider
 public class StepUpRequiredFeature implements DynamicFeature {
 
-    /** Request attribute: the step-up of this request has been checked. */
+    /**
+     * Request attribute: the step-up of this request has been checked, and in which mode
+     * ({@code Boolean.TRUE}: a completion was consumed; {@code FALSE}: the window held).
+     */
     public static final String CHECKED = "dev.stepup.stepup.checked";
+
+    /** True if what this request has passed already covers {@code alwaysPrompt}. */
+    static boolean satisfied(Object checked, boolean alwaysPrompt) {
+        return checked instanceof Boolean prompted && (prompted || !alwaysPrompt);
+    }
 
     @Override
     public void configure(ResourceInfo resource, FeatureContext context) {
@@ -57,7 +65,7 @@ public class StepUpRequiredFeature implements DynamicFeature {
             }
             Cookie cookie = request.getCookies().get(cookieName());
             CDI.current().select(StepUpGuard.class).get().check(caller, alwaysPrompt, cookie == null ? null : cookie.getValue());
-            request.setProperty(CHECKED, Boolean.TRUE);
+            request.setProperty(CHECKED, alwaysPrompt);
         }
     }
 }

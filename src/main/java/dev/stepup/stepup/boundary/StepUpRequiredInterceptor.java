@@ -13,8 +13,8 @@ import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * {@link StepUpRequired} on CDI beans (a JSF backing bean, a service): checks the step-up of
- * the HTTP request in progress before the method runs. Skips what the JAX-RS check of the
- * same request did already.
+ * the HTTP request in progress before the method runs. Skips only what a check of the same
+ * request covered already: a consumed completion covers both modes, the window only itself.
  */
 @StepUpRequired
 @Interceptor
@@ -29,13 +29,15 @@ public class StepUpRequiredInterceptor {
 
     @AroundInvoke
     Object check(InvocationContext invocation) throws Exception {
-        if (request.getAttribute(StepUpRequiredFeature.CHECKED) == null) {
+        boolean alwaysPrompt = required(invocation).alwaysPrompt();
+        // A weaker check earlier in the request (the window) never stands in for a stricter one.
+        if (!StepUpRequiredFeature.satisfied(request.getAttribute(StepUpRequiredFeature.CHECKED), alwaysPrompt)) {
             Caller caller = (Caller) request.getAttribute(Caller.ATTRIBUTE);
             if (caller == null) {
                 throw ApiException.unauthenticated();
             }
-            guard.check(caller, required(invocation).alwaysPrompt(), cookie());
-            request.setAttribute(StepUpRequiredFeature.CHECKED, Boolean.TRUE);
+            guard.check(caller, alwaysPrompt, cookie());
+            request.setAttribute(StepUpRequiredFeature.CHECKED, alwaysPrompt);
         }
         return invocation.proceed();
     }
