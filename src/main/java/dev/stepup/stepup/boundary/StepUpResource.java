@@ -34,6 +34,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -64,6 +65,9 @@ public class StepUpResource {
 
     @Inject
     RequestBodies bodies;
+
+    @Inject
+    Clock clock;
 
     @Context
     HttpServletRequest request;
@@ -99,7 +103,7 @@ public class StepUpResource {
         Caller me = caller.get();
         Settings current = settings.current();
         boolean registered = registrations.status(me.id(), Factor.TOTP) == RegistrationStatus.REGISTERED;
-        Optional<Instant> until = guard.validUntil(me, current).filter(Instant.now()::isBefore);
+        Optional<Instant> until = guard.validUntil(me, current).filter(clock.instant()::isBefore);
         JsonObjectBuilder json = Responses.JSON_PROVIDER.createObjectBuilder().add("registered", registered);
         until.ifPresentOrElse(u -> json.add("validUntil", u.toString()), () -> json.addNull("validUntil"));
         return json.add("validationWindow", current.validationWindowMinutes()).build();
