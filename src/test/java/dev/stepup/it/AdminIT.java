@@ -58,8 +58,8 @@ class AdminIT {
         callers.put("IdentityViewer", api.token(users.create("IdentityViewer").token()));
         callers.put("IdentityManager", api.token(users.create("IdentityManager").token()));
         callers.put("TenantAdmin", api.token(users.create("TenantAdmin").token()));
-        callers.put("service, no role", api.token(service()));
-        callers.put("service, IdentityManager", api.token(service("IdentityManager")));
+        callers.put("service, no role", api.token(users.service()));
+        callers.put("service, IdentityManager", api.token(users.service("IdentityManager")));
         callers.put("Bearer, IdentityManager", api.header("Authorization",
                 "Bearer " + Jwts.signed(Jwts.claims("idp-manager-" + System.nanoTime() + "@example.com", "IdentityManager").build())));
 
@@ -328,16 +328,6 @@ class AdminIT {
         return metrics.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(name + "{") && java.util.Arrays.stream(labels).allMatch(e.getKey()::contains))
                 .mapToDouble(Map.Entry::getValue).sum();
-    }
-
-    private String service(String... roles) {
-        StringBuilder roleJson = new StringBuilder();
-        for (String role : roles) {
-            roleJson.append(roleJson.length() == 0 ? "" : ",").append("{\"name\":\"").append(role).append("\"}");
-        }
-        Api.Reply created = users.admin().post("/api/users", "{\"type\":\"ServiceIdentity\",\"name\":\"svc-" + System.nanoTime()
-                + "\",\"status\":\"active\",\"adminRoles\":[" + roleJson + "]}");
-        return users.admin().post("/api/users/" + created.string("userId") + "/tokens", null).string("token");
     }
 
     private Api bearer(String jwt) {

@@ -18,10 +18,7 @@ public final class Users {
     /** A new user with the given roles; returns its id and an API token for it. */
     public Identity create(String... roles) {
         String username = "user-" + UUID.randomUUID();
-        StringBuilder roleJson = new StringBuilder();
-        for (String role : roles) {
-            roleJson.append(roleJson.length() == 0 ? "" : ",").append("{\"name\":\"").append(role).append("\"}");
-        }
+        String roleJson = roles(roles);
         Api.Reply created = admin.post("/api/users", """
                 {"type":"User","username":"%s","email":"%s@example.com","firstName":"Test","lastName":"User",
                  "status":"active","adminRoles":[%s]}""".formatted(username, username, roleJson));
@@ -34,6 +31,25 @@ public final class Users {
             throw new AssertionError("Could not create token: " + token);
         }
         return new Identity(userId, username, token.string("token"));
+    }
+
+    /** A service identity with the given roles; returns an API token for it. */
+    public String service(String... roles) {
+        Api.Reply created = admin.post("/api/users", "{\"type\":\"ServiceIdentity\",\"name\":\"svc-" + UUID.randomUUID()
+                + "\",\"status\":\"active\",\"adminRoles\":[" + roles(roles) + "]}");
+        if (created.status() != 200) {
+            throw new AssertionError("Could not create service identity: " + created);
+        }
+        return admin.post("/api/users/" + created.string("userId") + "/tokens", null).string("token");
+    }
+
+    /** {@code adminRoles} entries: {@code {"name":"TenantAdmin"},...} */
+    private static String roles(String... roles) {
+        StringBuilder json = new StringBuilder();
+        for (String role : roles) {
+            json.append(json.length() == 0 ? "" : ",").append("{\"name\":\"").append(role).append("\"}");
+        }
+        return json.toString();
     }
 
     public record Identity(String userId, String username, String token) {

@@ -1,6 +1,7 @@
 package dev.stepup.otp.control;
 
 import dev.stepup.identity.entity.UserId;
+import dev.stepup.registration.control.ChallengeLifetime;
 import dev.stepup.registration.control.SecretCipher;
 import dev.stepup.registration.entity.Factor;
 import dev.stepup.registration.entity.RegistrationStatus;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The one verifier behind {@code VERIFY}, the delete credential and step-up.
@@ -51,8 +51,7 @@ public class TotpVerifier {
     Event<OtpVerified> verified;
 
     @Inject
-    @ConfigProperty(name = "stepup.challenge.ttl.minutes", defaultValue = "10")
-    long challengeTtlMinutes;
+    ChallengeLifetime challenges;
 
     @Transactional
     public Verification verify(UserId user, Factor factor, Purpose purpose, String code) {
@@ -104,7 +103,7 @@ public class TotpVerifier {
     private boolean applies(State state, Purpose purpose, Instant now) {
         return switch (purpose) {
             case CONFIRM_REGISTRATION -> state.status == RegistrationStatus.CHALLENGE
-                    && state.createdAt.plus(Duration.ofMinutes(challengeTtlMinutes)).isAfter(now);
+                    && challenges.isOpen(state.createdAt, now);
             case DELETE_REGISTRATION, STEP_UP -> state.status == RegistrationStatus.REGISTERED;
         };
     }

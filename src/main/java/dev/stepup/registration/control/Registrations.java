@@ -19,7 +19,6 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
@@ -57,8 +56,7 @@ public class Registrations {
     String issuer;
 
     @Inject
-    @ConfigProperty(name = "stepup.challenge.ttl.minutes", defaultValue = "10")
-    long challengeTtlMinutes;
+    ChallengeLifetime challenges;
 
     /**
      * Starts enrolment with a new secret under the parameters now in force, replacing a
@@ -166,7 +164,7 @@ public class Registrations {
     /** A challenge older than its time to live reads as no registration at all. */
     public RegistrationStatus visibleStatus(Registration registration, Instant now) {
         if (registration.status() == RegistrationStatus.CHALLENGE
-                && !registration.createdAt().plus(Duration.ofMinutes(challengeTtlMinutes)).isAfter(now)) {
+                && !challenges.isOpen(registration.createdAt(), now)) {
             return RegistrationStatus.UNREGISTERED;
         }
         return registration.status();
