@@ -1,6 +1,7 @@
 package dev.stepup.admin.control;
 
 import dev.stepup.identity.control.ApiTokens;
+import dev.stepup.identity.control.BrowserSessions;
 import dev.stepup.registration.entity.Factor;
 import dev.stepup.stepup.control.CompletionIds;
 import jakarta.ejb.Schedule;
@@ -17,7 +18,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The server's own clean-up, every minute on every instance (each delete is idempotent, so
  * instances need not coordinate): expired completion IDs, pending enrolments older than
  * {@code stepup.housekeeping.challenge.max.age.hours}, and API tokens unused for longer than
- * any token can live plus {@code stepup.housekeeping.token.grace.days}.
+ * any token can live plus {@code stepup.housekeeping.token.grace.days}, and idle or too old
+ * browser sessions.
  */
 @Singleton
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -35,6 +37,9 @@ public class Housekeeping {
     ApiTokens tokens;
 
     @Inject
+    BrowserSessions sessions;
+
+    @Inject
     @ConfigProperty(name = "stepup.housekeeping.challenge.max.age.hours", defaultValue = "24")
     long challengeMaxAgeHours;
 
@@ -47,6 +52,7 @@ public class Housekeeping {
         run("expired completion IDs", completionIds::purgeExpired);
         run("stale pending enrolments", () ->
                 registrations.purgeChallenges(Factor.TOTP, Duration.ofHours(challengeMaxAgeHours), null));
+        run("expired browser sessions", sessions::purgeExpired);
         run("expired API tokens", () -> tokens.purgeUnusedFor(Duration.ofDays(ApiTokens.MAX_EXPIRATION_DAYS + tokenGraceDays)));
     }
 

@@ -61,8 +61,15 @@ public class AuditTrail {
             case CREATED -> "USER_CREATED";
             case DELETED -> "USER_DELETED";
             case TOKEN_CREATED -> "TOKEN_CREATED";
+            case SIGNED_IN, SIGN_IN_FAILED, SIGN_IN_THROTTLED -> "SIGN_IN";
+            case SIGNED_OUT -> "SIGN_OUT";
         };
-        record(type, "SUCCESS", event.actor(), event.target(), null);
+        String outcome = switch (event.kind()) {
+            case SIGN_IN_FAILED -> "FAILED";
+            case SIGN_IN_THROTTLED -> "THROTTLED";
+            default -> "SUCCESS";
+        };
+        record(type, outcome, event.actor(), event.target(), null);
     }
 
     void configuration(@Observes ConfigurationChanged event) {

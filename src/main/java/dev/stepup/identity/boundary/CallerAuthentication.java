@@ -2,12 +2,14 @@ package dev.stepup.identity.boundary;
 
 import dev.stepup.identity.control.ApiTokens;
 import dev.stepup.identity.control.BearerTokens;
+import dev.stepup.identity.control.BrowserSessions;
 import dev.stepup.identity.control.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
@@ -16,7 +18,8 @@ import java.util.logging.Logger;
 
 /**
  * The one authentication mechanism of the application. It reads the {@code Authorization}
- * header ({@code TOKEN <api token>} or {@code Bearer <jwt>}); a caller it recognises is handed to the container
+ * header ({@code TOKEN <api token>} or {@code Bearer <jwt>}) or, without one, the web UI's
+ * session cookie (whose state-changing requests {@code CsrfCheck} guards); a caller it recognises is handed to the container
  * with its roles as groups and kept as the request attribute {@link Caller#ATTRIBUTE}.
  * It never answers by itself: refused or missing credentials leave the request anonymous,
  * and the role check of each resource method answers {@code 401 AU-0000}.
@@ -32,16 +35,23 @@ public class CallerAuthentication implements HttpAuthenticationMechanism {
     @Inject
     BearerTokens bearerTokens;
 
+    @Inject
+    BrowserSessions sessions;
+
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) {
         String header = request.getHeader("Authorization");
+        String session = null;
         if (header == null || header.isBlank()) {
-            return context.doNothing();
+            session = sessionCookie(request);
+            if (session == null) {
+                return context.doNothing();
+            }
         }
         Optional<Caller> caller;
         try {
-            caller = authenticate(header.strip());
+            caller = session == null ? authenticate(header.strip()) : sessions.authenticate(session);
         } catch (RuntimeException e) {
             // Fail closed: a broken credential store refuses, it never lets a request through.
             LOG.log(Level.SEVERE, "Authentication failed with an error; the request stays anonymous", e);
@@ -52,7 +62,23 @@ public class CallerAuthentication implements HttpAuthenticationMechanism {
             return context.doNothing();
         }
         request.setAttribute(Caller.ATTRIBUTE, caller.get());
+        if (session != null) {
+            request.setAttribute(BrowserSessions.SESSION_ATTRIBUTE, session);
+            request.setAttribute(BrowserSessions.CSRF_ATTRIBUTE, BrowserSessions.csrfToken(session));
+        }
         return context.notifyContainerAboutLogin(caller.get().id().value(), caller.get().roles());
+    }
+
+    private static String sessionCookie(HttpServletRequest request) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies != null) {
+            for (Cookie cookie : cookies) {
+                if (BrowserSessions.COOKIE.equals(cookie.getName())) {
+                    return cookie.getValue();
+                }
+            }
+        }
+        return null;
     }
 
     private Optional<Caller> authenticate(String header) {

@@ -12,8 +12,9 @@ import java.util.logging.Logger;
 
 /**
  * First start: when no TenantAdmin exists, creates the TenantAdmin {@code admin} with the
- * API token from {@code STEPUP_BOOTSTRAP_ADMIN_TOKEN}, or with a random one that is logged
- * once and written to an owner-only file in the data directory.
+ * API token from {@code STEPUP_BOOTSTRAP_ADMIN_TOKEN} and the web UI password from
+ * {@code STEPUP_BOOTSTRAP_ADMIN_PASSWORD}, or with random ones that are logged once and
+ * written to owner-only files in the data directory.
  */
 @Startup
 @Singleton

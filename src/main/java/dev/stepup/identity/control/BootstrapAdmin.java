@@ -6,6 +6,7 @@ import dev.stepup.identity.entity.IdentityType;
 import dev.stepup.identity.entity.Role;
 import dev.stepup.identity.entity.UserId;
 import dev.stepup.platform.control.DataDirectory;
+import dev.stepup.platform.control.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -20,6 +21,7 @@ public class BootstrapAdmin {
 
     static final String ADMIN = "admin";
     static final String TOKEN_FILE = "admin-token";
+    static final String PASSWORD_FILE = "admin-password";
 
     private static final Logger LOG = Logger.getLogger(BootstrapAdmin.class.getName());
 
@@ -43,12 +45,19 @@ public class BootstrapAdmin {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void createIfNone() {
         if (identities.tenantAdminExists()) {
+            configuredPassword.ifPresent(this::setPasswordIfNone);
             return;
         }
+        String password = configuredPassword.orElseGet(() -> Secrets.randomToken(12));
         Identity created = identities.create(new NewIdentity(IdentityType.User, ADMIN, null, null, null,
-                configuredPassword.map(String::toCharArray).orElse(null), IdentityStatus.active,
-                Set.of(Role.TENANT_ADMIN)), null);
+                password.toCharArray(), IdentityStatus.active, Set.of(Role.TENANT_ADMIN)), null);
         UserId id = created.id();
+        if (configuredPassword.isEmpty()) {
+            boolean written = dataDirectory.createSecretFile(PASSWORD_FILE, password);
+            // Like the token below: shown once, because the admin has no other way to sign in.
+            LOG.warning("Bootstrap TenantAdmin 'admin' created. Its web UI password, shown once"
+                    + (written ? " and kept in " + dataDirectory.path().resolve(PASSWORD_FILE) : "") + ": " + password);
+        }
         if (configuredToken.isPresent()) {
             tokens.install(id, configuredToken.get(), ApiTokens.MAX_EXPIRATION_DAYS, null);
             LOG.info("Bootstrap TenantAdmin 'admin' created with the token from STEPUP_BOOTSTRAP_ADMIN_TOKEN");
@@ -56,8 +65,21 @@ public class BootstrapAdmin {
         }
         String token = tokens.issue(id, ApiTokens.MAX_EXPIRATION_DAYS, null);
         boolean written = dataDirectory.createSecretFile(TOKEN_FILE, token);
-        // The one log line that holds a secret, as the contract asks: the admin has no other way in.
+        // The one log line that holds a token, as the contract asks: the admin has no other way in.
         LOG.warning("Bootstrap TenantAdmin 'admin' created. Its API token, shown once"
                 + (written ? " and kept in " + dataDirectory.path().resolve(TOKEN_FILE) : "") + ": " + token);
+    }
+
+    /**
+     * A data directory made before web sign-in existed, or without a password: the
+     * configured password becomes the bootstrap admin's, if it has none yet.
+     */
+    private void setPasswordIfNone(String password) {
+        identities.findByUsername(ADMIN)
+                .filter(admin -> admin.passwordHash() == null && !admin.isExternal())
+                .ifPresent(admin -> {
+                    identities.setPassword(admin, password.toCharArray());
+                    LOG.info("Bootstrap TenantAdmin 'admin' has the password from STEPUP_BOOTSTRAP_ADMIN_PASSWORD now");
+                });
     }
 }

@@ -4,6 +4,7 @@ import dev.stepup.identity.entity.Identity;
 import dev.stepup.identity.entity.Role;
 import dev.stepup.identity.entity.UserId;
 import dev.stepup.platform.boundary.ApiException;
+import dev.stepup.platform.control.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -27,6 +28,8 @@ public class Identities {
 
     @Inject
     Clock clock;
+
+    private volatile String unmatchable;
 
     @Inject
     Event<IdentityChanged> changes;
@@ -91,6 +94,21 @@ public class Identities {
                 .setMaxResults(1)
                 .getResultList()
                 .isEmpty();
+    }
+
+    /**
+     * Spends the time of one password check on a hash that matches nothing, so an unknown
+     * username takes as long to refuse as a wrong password.
+     */
+    public void verifyNothing(char[] password) {
+        if (unmatchable == null) {
+            unmatchable = passwordHash.generate(Secrets.randomToken(24).toCharArray());
+        }
+        passwordHash.verify(password, unmatchable);
+    }
+
+    public void setPassword(Identity identity, char[] password) {
+        identity.passwordHash(passwordHash.generate(password));
     }
 
     public boolean verifyPassword(Identity identity, char[] password) {

@@ -1,5 +1,6 @@
 package dev.stepup.stepup.boundary;
 
+import dev.stepup.platform.control.Transport;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -41,8 +42,7 @@ public class CompletionCookie extends HttpFilter {
     String cookieName;
 
     @Inject
-    @ConfigProperty(name = "stepup.trust.forwarded.proto", defaultValue = "false")
-    boolean trustForwardedProto;
+    Transport transport;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -74,16 +74,8 @@ public class CompletionCookie extends HttpFilter {
             }
             issued = true;
             if (request.getAttribute(ATTRIBUTE) instanceof Issued completion && !isCommitted()) {
-                addHeader("Set-Cookie", cookieName + "=" + completion.value()
-                        + "; Max-Age=" + completion.maxAgeSeconds()
-                        + "; Path=/; HttpOnly; SameSite=Strict"
-                        + (secure() ? "; Secure" : ""));
+                addHeader("Set-Cookie", transport.cookie(request, cookieName, completion.value(), completion.maxAgeSeconds()));
             }
-        }
-
-        private boolean secure() {
-            return request.isSecure()
-                    || (trustForwardedProto && "https".equalsIgnoreCase(request.getHeader("X-Forwarded-Proto")));
         }
 
         @Override

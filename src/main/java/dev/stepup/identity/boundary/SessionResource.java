@@ -1,0 +1,72 @@
+package dev.stepup.identity.boundary;
+
+import dev.stepup.identity.control.BrowserSessions;
+import dev.stepup.identity.control.Caller;
+import dev.stepup.identity.control.CurrentCaller;
+import dev.stepup.identity.entity.Role;
+import dev.stepup.platform.boundary.RequestBodies;
+import dev.stepup.platform.boundary.Responses;
+import dev.stepup.platform.control.Transport;
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * The web UI's browser session: sign in with username and password ({@code POST}) and sign
+ * out ({@code DELETE}); {@code GET /api/me} tells who is signed in. The session cookie is
+ * {@code HttpOnly; SameSite=Strict; Path=/}, {@code Secure} over HTTPS, and lives until the
+ * browser closes or the server ends the session.
+ */
+@Path("session")
+@DenyAll
+@Produces(Responses.JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class SessionResource {
+
+    @Inject
+    BrowserSessions sessions;
+
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    RequestBodies bodies;
+
+    @Inject
+    Transport transport;
+
+    @Inject
+    HttpServletRequest request;
+
+    @POST
+    @PermitAll
+    public Response signIn(String body) {
+        SignInRequest credentials = bodies.read(body, SignInRequest.class);
+        BrowserSessions.SignedIn signedIn = sessions.signIn(credentials.username(), credentials.password().toCharArray());
+        return Response.ok(SessionView.of(signedIn.caller(), BrowserSessions.csrfToken(signedIn.cookieValue())))
+                .header("Set-Cookie", transport.cookie(request, BrowserSessions.COOKIE, signedIn.cookieValue(), -1))
+                .header("Cache-Control", "no-store")
+                .build();
+    }
+
+    @DELETE
+    @RolesAllowed(Role.ANY_AUTHENTICATED)
+    public Response signOut() {
+        Caller current = caller.get();
+        if (request.getAttribute(BrowserSessions.SESSION_ATTRIBUTE) instanceof String session) {
+            sessions.signOut(session, current);
+        }
+        return Response.noContent()
+                .header("Set-Cookie", transport.cookie(request, BrowserSessions.COOKIE, "", 0))
+                .build();
+    }
+}

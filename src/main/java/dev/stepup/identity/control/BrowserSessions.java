@@ -1,0 +1,182 @@
+package dev.stepup.identity.control;
+
+import dev.stepup.identity.entity.BrowserSession;
+import dev.stepup.identity.entity.Identity;
+import dev.stepup.identity.entity.IdentityType;
+import dev.stepup.identity.entity.Role;
+import dev.stepup.otp.control.ThrottlePolicy;
+import dev.stepup.platform.boundary.ApiException;
+import dev.stepup.platform.control.Secrets;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Browser sessions of the web UI: password sign-in (throttled per user like OTPs), the
+ * session cookie's value (random, stored only as a hash, so every instance knows every
+ * session), and the CSRF token derived from it.
+ */
+@ApplicationScoped
+public class BrowserSessions {
+
+    /** The session cookie's name. */
+    public static final String COOKIE = "STEPUP_SESSION";
+
+    /** The request attribute holding the CSRF token the current session's requests must send. */
+    public static final String CSRF_ATTRIBUTE = "dev.stepup.csrf";
+
+    /** The request attribute holding the current session's cookie value, for sign-out. */
+    public static final String SESSION_ATTRIBUTE = "dev.stepup.session";
+
+    /** A session's last use is written at most this often. */
+    static final Duration LAST_SEEN_RESOLUTION = Duration.ofMinutes(1);
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    Identities identities;
+
+    @Inject
+    ThrottlePolicy throttle;
+
+    @Inject
+    Event<IdentityChanged> changes;
+
+    @Inject
+    @ConfigProperty(name = "stepup.session.idle.minutes", defaultValue = "30")
+    long idleMinutes;
+
+    @Inject
+    @ConfigProperty(name = "stepup.session.lifetime.hours", defaultValue = "12")
+    long lifetimeHours;
+
+    /** A new session: who signed in and the cookie value, seen only here. */
+    public record SignedIn(Caller caller, String cookieValue) {
+        @Override
+        public String toString() {
+            return "SignedIn[" + caller + "]";
+        }
+    }
+
+    /**
+     * Checks the password of a local user and opens a session. The user's row is locked
+     * while the password is checked, so concurrent guesses are counted one after another;
+     * from the throttle's threshold on, an attempt inside the wait is refused unchecked.
+     */
+    @Transactional(dontRollbackOn = ApiException.class)
+    public SignedIn signIn(String username, char[] password) {
+        Optional<String> id = em.createQuery("select i.id from Identity i where i.username = :username"
+                        + " and i.type = :user and i.source = 'local' and i.passwordHash is not null", String.class)
+                .setParameter("username", username)
+                .setParameter("user", IdentityType.User)
+                .getResultStream()
+                .findFirst();
+        if (id.isEmpty()) {
+            identities.verifyNothing(password);
+            throw wrongCredentials();
+        }
+        Identity identity = em.find(Identity.class, id.get(), LockModeType.PESSIMISTIC_WRITE);
+        Instant now = clock.instant();
+        Duration wait = throttle.remaining(identity.signInFailures(), identity.lastSignInFailureAt(), now);
+        if (!wait.isZero()) {
+            changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGN_IN_THROTTLED, null, identity.id()));
+            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+            throw new ApiException(429, "AU-0429", "Too many failed sign-ins; try again in " + seconds + " s",
+                    null, Map.of("Retry-After", Long.toString(seconds)));
+        }
+        if (!identity.isActive() || !identities.verifyPassword(identity, password)) {
+            identity.signInFailed(now);
+            changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGN_IN_FAILED, null, identity.id()));
+            throw wrongCredentials();
+        }
+        identity.signInSucceeded();
+        String value = Secrets.randomToken(32);
+        em.persist(new BrowserSession(Secrets.sha256(value), identity.id(), now));
+        changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGNED_IN, identity.id(), identity.id()));
+        return new SignedIn(new Caller(identity.id(), identity.username(), Role.effective(identity.roles()),
+                Caller.Scheme.SESSION), value);
+    }
+
+    /** The caller whose live session the cookie value names. */
+    @Transactional
+    public Optional<Caller> authenticate(String value) {
+        if (value == null || value.isBlank() || value.length() > 100) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        String hash = Secrets.sha256(value);
+        var found = em.createQuery("select s, i from BrowserSession s join Identity i on i.id = s.identityId"
+                        + " left join fetch i.roles where s.sessionHash = :hash", Object[].class)
+                .setParameter("hash", hash)
+                .getResultList();
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        BrowserSession session = (BrowserSession) found.get(0)[0];
+        Identity identity = (Identity) found.get(0)[1];
+        if (!session.isLive(now, idle(), lifetime()) || !identity.isActive()) {
+            return Optional.empty();
+        }
+        if (session.lastSeenAt().plus(LAST_SEEN_RESOLUTION).isBefore(now)) {
+            em.createQuery("update BrowserSession s set s.lastSeenAt = :now where s.sessionHash = :hash")
+                    .setParameter("now", now)
+                    .setParameter("hash", hash)
+                    .executeUpdate();
+        }
+        return Optional.of(new Caller(identity.id(), identity.username(), Role.effective(identity.roles()),
+                Caller.Scheme.SESSION));
+    }
+
+    /** Ends the session the cookie value names. */
+    @Transactional
+    public void signOut(String value, Caller caller) {
+        em.createQuery("delete from BrowserSession s where s.sessionHash = :hash")
+                .setParameter("hash", Secrets.sha256(value))
+                .executeUpdate();
+        changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGNED_OUT, caller.id(), caller.id()));
+    }
+
+    /**
+     * The CSRF token of a session: derived from the cookie's value, which a page of another
+     * site can neither read nor guess, so nothing more needs to be stored.
+     */
+    public static String csrfToken(String cookieValue) {
+        return Secrets.sha256("csrf:" + cookieValue);
+    }
+
+    /** Removes sessions that are idle or too old; returns how many. */
+    @Transactional
+    public int purgeExpired() {
+        Instant now = clock.instant();
+        return em.createQuery("delete from BrowserSession s where s.lastSeenAt < :idle or s.createdAt < :old")
+                .setParameter("idle", now.minus(idle()))
+                .setParameter("old", now.minus(lifetime()))
+                .executeUpdate();
+    }
+
+    private Duration idle() {
+        return Duration.ofMinutes(idleMinutes);
+    }
+
+    private Duration lifetime() {
+        return Duration.ofHours(lifetimeHours);
+    }
+
+    private static ApiException wrongCredentials() {
+        return new ApiException(401, "AU-0000", "Wrong username or password");
+    }
+}
