@@ -103,11 +103,27 @@ class EmbeddedDefaultIT {
             assertThat(refused.status()).isEqualTo(401);
             assertThat(refused.errorCode()).isEqualTo("AU-0000");
 
+            // The newcomer's way into the web UI: the generated password, kept beside the token.
+            Path passwordFile = workDir.resolve("stepup-data").resolve("admin-password");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("rw-------");
+            String password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
+            assertThat(password).hasSizeGreaterThanOrEqualTo(16).isNotEqualTo(token);
+            Api.Reply signedIn = server.api().post("/api/session",
+                    "{\"username\":\"admin\",\"password\":\"" + password + "\"}");
+            assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
+            assertThat(signedIn.json().getJsonArray("roles").getString(0)).isEqualTo("TenantAdmin");
+            assertThat(signedIn.header("Set-Cookie")).startsWith("STEPUP_SESSION=").contains("HttpOnly");
+            assertThat(server.api().post("/api/session", "{\"username\":\"admin\",\"password\":\"" + password + "x\"}")
+                    .status()).isEqualTo(401);
+
             // Logged once, as the contract says: the only way in for whoever reads the console.
             server.stop();
             String log = Files.readString(server.log(), StandardCharsets.UTF_8);
             assertThat(Pattern.compile(Pattern.quote(token)).matcher(log).results().count())
                     .as("times the generated token appears in %s", server.log())
+                    .isEqualTo(1);
+            assertThat(Pattern.compile(Pattern.quote(password)).matcher(log).results().count())
+                    .as("times the generated password appears in %s", server.log())
                     .isEqualTo(1);
         }
     }
