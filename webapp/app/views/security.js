@@ -55,11 +55,10 @@ function renderRegistration(body, status, enrolment) {
 }
 
 function enrolForm(reload, enrolment) {
-    const code = h('input', { name: 'otp', autocomplete: 'one-time-code', inputmode: 'numeric',
-        pattern: '[0-9]{6,8}', maxlength: '8', required: true });
+    const code = codeInput();
     const line = h('p', { class: 'message', id: 'enrol-message', role: 'alert' });
     const confirm = h('button', { type: 'submit', class: 'primary' }, 'Confirm');
-    const renew = h('button', { type: 'button', id: 'enrol-renew' }, enrolment ? 'New key' : 'Show the key as text');
+    const renew = h('button', { type: 'button', id: 'enrol-renew' }, enrolment ? 'New key' : 'Start over with a new key');
     renew.addEventListener('click', async () => {
         const answer = await post(REGISTRATION, { action: 'GENERATE_SECRET' });
         form.replaceWith(enrolForm(reload, answer.additionalDetails));
@@ -79,35 +78,23 @@ function enrolForm(reload, enrolment) {
                 field('enrol-code', 'Code from the app', code, 'Six digits, for example 123456.'),
                 line,
                 h('div', { class: 'actions' }, confirm, renew))));
-    form.addEventListener('submit', async (event) => {
-        event.preventDefault();
-        const otp = code.value.trim();
-        if (!/^[0-9]{6,8}$/.test(otp)) {
-            message(line, 'Enter the digits your app shows.');
-            return;
+    onCode(form, code, confirm, line, async (otp) => {
+        await post(REGISTRATION, { action: 'VERIFY', otp });
+        await reload();
+    }, (error) => {
+        if (error instanceof ApiError && error.errorCode === 'MFA-0007') {
+            return 'That code is wrong. Check the time on your phone and try the next code.';
         }
-        confirm.disabled = true;
-        try {
-            await post(REGISTRATION, { action: 'VERIFY', otp });
-            await reload();
-        } catch (error) {
-            confirm.disabled = false;
-            if (error instanceof ApiError && error.errorCode === 'MFA-0007') {
-                message(line, 'That code is wrong. Check the time on your phone and try the next code.');
-            } else if (error instanceof ApiError && error.status === 429) {
-                message(line, `Too many wrong codes. Try again in ${error.retryAfter ?? 1} s.`);
-            } else {
-                message(line, error.message);
-            }
-            code.select();
+        if (error instanceof ApiError && error.status === 429) {
+            return `Too many wrong codes. Try again in ${error.retryAfter ?? 1} s.`;
         }
+        return error.message;
     });
     return form;
 }
 
 function removeForm(reload) {
-    const code = h('input', { name: 'otp', autocomplete: 'one-time-code', inputmode: 'numeric',
-        pattern: '[0-9]{6,8}', maxlength: '8', required: true });
+    const code = codeInput();
     const line = h('p', { class: 'message', id: 'remove-message', role: 'alert' });
     const remove = h('button', { type: 'submit', class: 'danger' }, 'Remove');
     const form = h('form', { id: 'remove', novalidate: true },
@@ -115,22 +102,37 @@ function removeForm(reload) {
         field('remove-code', 'Current code from the app', code),
         line,
         h('div', { class: 'actions' }, remove));
+    onCode(form, code, remove, line, async (otp) => {
+        await del(`${REGISTRATION}/${otp}`);
+        await reload();
+    }, (error) => (error instanceof ApiError && error.errorCode === 'MFA-0006'
+        ? 'That is not the current code of your app.' : error.message));
+    return form;
+}
+
+/** The field for a code from the authenticator app, as phones expect it. */
+function codeInput() {
+    return h('input', { name: 'otp', autocomplete: 'one-time-code', inputmode: 'numeric',
+        pattern: '[0-9]{6,8}', maxlength: '8', required: true });
+}
+
+/** Submits a code: checks its form, runs {@code action}, and on failure says {@code explain(error)}. */
+function onCode(form, code, button, line, action, explain) {
     form.addEventListener('submit', async (event) => {
         event.preventDefault();
         const otp = code.value.trim();
         if (!/^[0-9]{6,8}$/.test(otp)) {
             message(line, 'Enter the digits your app shows.');
+            code.focus();
             return;
         }
-        remove.disabled = true;
+        button.disabled = true;
         try {
-            await del(`${REGISTRATION}/${otp}`);
-            await reload();
+            await action(otp);
         } catch (error) {
-            remove.disabled = false;
-            message(line, error instanceof ApiError && error.errorCode === 'MFA-0006'
-                ? 'That is not the current code of your app.' : error.message);
+            button.disabled = false;
+            message(line, explain(error));
+            code.select();
         }
     });
-    return form;
 }

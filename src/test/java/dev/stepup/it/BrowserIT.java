@@ -140,7 +140,8 @@ class BrowserIT {
         waitForText(By.id("enrol-message"), "That code is wrong");
         type(By.id("enrol-code"), totp.code(step));
         click(By.cssSelector("#enrol button[type=submit]"));
-        waitForText(By.id("registration-status"), "REGISTERED");
+        new WebDriverWait(browser, Duration.ofSeconds(15))
+                .until(ExpectedConditions.textToBe(By.id("registration-status"), "REGISTERED"));
         assertThat(users.admin().get("/api/mfa/admin/registrations/TOTP/users/" + person.userId).string("status"))
                 .isEqualTo("REGISTERED");
         screenshot("registered");
