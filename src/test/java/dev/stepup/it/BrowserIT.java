@@ -358,7 +358,8 @@ class BrowserIT {
     private static String readQrCode(WebElement image) throws Exception {
         BufferedImage pixels = ImageIO.read(new ByteArrayInputStream(image.getScreenshotAs(OutputType.BYTES)));
         return new MultiFormatReader()
-                .decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(pixels))))
+                .decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(pixels))),
+                        java.util.Map.of(com.google.zxing.DecodeHintType.TRY_HARDER, Boolean.TRUE))
                 .getText();
     }
 

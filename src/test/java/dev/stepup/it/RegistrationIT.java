@@ -340,7 +340,9 @@ class RegistrationIT {
         assertThat(png.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("image/png"));
         assertThat(png.headers().firstValue("Cache-Control")).hasValueSatisfying(c -> assertThat(c).contains("no-store"));
         var image = ImageIO.read(new ByteArrayInputStream(png.body()));
-        String decoded = new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)))).getText();
+        String decoded = new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))),
+                java.util.Map.of(com.google.zxing.DecodeHintType.PURE_BARCODE, Boolean.TRUE,
+                        com.google.zxing.DecodeHintType.TRY_HARDER, Boolean.TRUE)).getText();
         assertThat(decoded).isEqualTo(uri);
 
         Api.Reply svg = me.header("Accept", "image/svg+xml").get("/api/mfa/register/TOTP/qr");
