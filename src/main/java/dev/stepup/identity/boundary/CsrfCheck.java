@@ -2,6 +2,7 @@ package dev.stepup.identity.boundary;
 
 import dev.stepup.identity.control.BrowserSessions;
 import dev.stepup.identity.control.Caller;
+import dev.stepup.identity.control.CurrentCaller;
 import dev.stepup.platform.boundary.ApiException;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
@@ -30,13 +31,15 @@ public class CsrfCheck implements ContainerRequestFilter {
     private static final Set<String> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
     @Inject
+    CurrentCaller caller;
+
+    @Inject
     HttpServletRequest servletRequest;
 
     @Override
     public void filter(ContainerRequestContext request) {
         if (SAFE.contains(request.getMethod())
-                || !(servletRequest.getAttribute(Caller.ATTRIBUTE) instanceof Caller caller)
-                || caller.scheme() != Caller.Scheme.SESSION
+                || caller.find().map(Caller::scheme).orElse(null) != Caller.Scheme.SESSION
                 || isSignIn(request)) {
             return;
         }

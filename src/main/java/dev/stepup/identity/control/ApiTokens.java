@@ -2,7 +2,6 @@ package dev.stepup.identity.control;
 
 import dev.stepup.identity.entity.ApiToken;
 import dev.stepup.identity.entity.Identity;
-import dev.stepup.identity.entity.Role;
 import dev.stepup.identity.entity.UserId;
 import dev.stepup.platform.control.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -89,6 +88,6 @@ public class ApiTokens {
                     .setParameter("id", identity.id().value())
                     .executeUpdate();
         }
-        return Optional.of(new Caller(identity.id(), identity.username(), Role.effective(identity.roles()), Caller.Scheme.TOKEN));
+        return Optional.of(Caller.of(identity, Caller.Scheme.TOKEN));
     }
 }

@@ -3,7 +3,6 @@ package dev.stepup.identity.control;
 import dev.stepup.identity.entity.BrowserSession;
 import dev.stepup.identity.entity.Identity;
 import dev.stepup.identity.entity.IdentityType;
-import dev.stepup.identity.entity.Role;
 import dev.stepup.otp.control.ThrottlePolicy;
 import dev.stepup.platform.boundary.ApiException;
 import dev.stepup.platform.control.Secrets;
@@ -94,7 +93,7 @@ public class BrowserSessions {
         Duration wait = throttle.remaining(identity.signInFailures(), identity.lastSignInFailureAt(), now);
         if (!wait.isZero()) {
             changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGN_IN_THROTTLED, null, identity.id()));
-            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+            long seconds = ThrottlePolicy.retryAfterSeconds(wait);
             throw new ApiException(429, "AU-0429", "Too many failed sign-ins; try again in " + seconds + " s",
                     null, Map.of("Retry-After", Long.toString(seconds)));
         }
@@ -107,8 +106,7 @@ public class BrowserSessions {
         String value = Secrets.randomToken(32);
         em.persist(new BrowserSession(Secrets.sha256(value), identity.id(), now));
         changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGNED_IN, identity.id(), identity.id()));
-        return new SignedIn(new Caller(identity.id(), identity.username(), Role.effective(identity.roles()),
-                Caller.Scheme.SESSION), value);
+        return new SignedIn(Caller.of(identity, Caller.Scheme.SESSION), value);
     }
 
     /** The caller whose live session the cookie value names. */
@@ -137,8 +135,7 @@ public class BrowserSessions {
                     .setParameter("hash", hash)
                     .executeUpdate();
         }
-        return Optional.of(new Caller(identity.id(), identity.username(), Role.effective(identity.roles()),
-                Caller.Scheme.SESSION));
+        return Optional.of(Caller.of(identity, Caller.Scheme.SESSION));
     }
 
     /** Ends the session the cookie value names. */

@@ -1,5 +1,6 @@
 package dev.stepup.identity.control;
 
+import dev.stepup.identity.entity.Identity;
 import dev.stepup.identity.entity.Role;
 import dev.stepup.identity.entity.UserId;
 import java.util.Set;
@@ -17,6 +18,11 @@ public record Caller(UserId id, String name, Set<String> roles, Scheme scheme) {
 
     public enum Scheme {
         TOKEN, BEARER, SESSION
+    }
+
+    /** The caller an identity is when it authenticated by {@code scheme}: its effective roles. */
+    public static Caller of(Identity identity, Scheme scheme) {
+        return new Caller(identity.id(), identity.username(), Role.effective(identity.roles()), scheme);
     }
 
     public boolean hasRole(String role) {

@@ -30,6 +30,12 @@ public class ThrottlePolicy {
         return policy;
     }
 
+    /** A wait as {@code Retry-After} says it: whole seconds, rounded up, at least one. */
+    public static long retryAfterSeconds(Duration wait) {
+        long seconds = wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0);
+        return Math.max(1, seconds);
+    }
+
     /** The delay that {@code failures} consecutive failures impose after the last one. */
     public Duration delay(int failures) {
         if (failures < threshold) {

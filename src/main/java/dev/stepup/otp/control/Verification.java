@@ -16,8 +16,7 @@ public sealed interface Verification {
     /** Too many consecutive failures: not checked; try again after {@code retryAfter}. */
     record Throttled(Duration retryAfter) implements Verification {
         public long retryAfterSeconds() {
-            long seconds = retryAfter.toSeconds() + (retryAfter.toNanosPart() > 0 ? 1 : 0);
-            return Math.max(1, seconds);
+            return ThrottlePolicy.retryAfterSeconds(retryAfter);
         }
     }
 
