@@ -13,7 +13,6 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.UUID;
 import javax.imageio.ImageIO;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -94,16 +93,16 @@ class BrowserIT {
 
     @Test
     void signInRefusesAWrongPasswordThenOpensMySecurity() throws Exception {
-        Person person = person("TenantAdmin");
+        Users.Identity person = person("TenantAdmin");
         open("");
         waitFor(By.id("sign-in-username"));
         screenshot("sign-in");
-        signIn(person.username, "not the password");
+        signIn(person.username(), "not the password");
         waitForText(By.id("sign-in-message"), "Wrong username or password");
 
-        signIn(person.username, PASSWORD);
+        signIn(person.username(), PASSWORD);
         waitForText(By.tagName("h1"), "My security");
-        assertThat(text(By.id("who-name"))).isEqualTo(person.username);
+        assertThat(text(By.id("who-name"))).isEqualTo(person.username());
         assertThat(text(By.id("registration-status"))).isEqualTo("UNREGISTERED");
         assertThat(browser.findElements(By.cssSelector("#nav a"))).extracting(WebElement::getText)
                 .containsExactly("My security", "API token", "Registrations", "Configuration", "Audit log");
@@ -119,7 +118,7 @@ class BrowserIT {
 
     @Test
     void enrolsByTheQrCodeOnThePageThenRemovesTheRegistration() throws Exception {
-        Person person = person("TenantAdmin");
+        Users.Identity person = person("TenantAdmin");
         signInAs(person);
         click(By.id("enrol-start"));
         WebElement qr = waitFor(By.id("qr"));
@@ -142,7 +141,7 @@ class BrowserIT {
         click(By.cssSelector("#enrol button[type=submit]"));
         new WebDriverWait(browser, Duration.ofSeconds(15))
                 .until(ExpectedConditions.textToBe(By.id("registration-status"), "REGISTERED"));
-        assertThat(users.admin().get("/api/mfa/admin/registrations/TOTP/users/" + person.userId).string("status"))
+        assertThat(users.admin().get("/api/mfa/admin/registrations/TOTP/users/" + person.userId()).string("status"))
                 .isEqualTo("REGISTERED");
         screenshot("registered");
 
@@ -150,13 +149,14 @@ class BrowserIT {
         type(By.id("remove-code"), totp.code(step + 1));
         click(By.cssSelector("#remove button[type=submit]"));
         waitForText(By.id("registration-status"), "UNREGISTERED");
-        assertThat(users.admin().get("/api/mfa/admin/registrations/TOTP/users/" + person.userId).string("status"))
+        assertThat(users.admin().get("/api/mfa/admin/registrations/TOTP/users/" + person.userId()).string("status"))
                 .isEqualTo("UNREGISTERED");
     }
 
     @Test
     void stepUpPromptShowsFailedAndThrottlingBeforeTheTokenAppears() throws Exception {
-        Person person = enrolledPerson();
+        Enrolled enrolled = Enrolled.of(person(), api);
+        Users.Identity person = enrolled.identity();
         signInAs(person);
         open("#/token");
         click(waitFor(By.id("token-create")));
@@ -165,7 +165,7 @@ class BrowserIT {
         assertThat(browser.findElement(By.id("step-up-code")).getAttribute("autocomplete")).isEqualTo("one-time-code");
 
         for (int attempt = 1; attempt <= 5; attempt++) {
-            type(By.id("step-up-code"), person.totp.wrongCode());
+            type(By.id("step-up-code"), enrolled.totp().wrongCode());
             click(By.id("step-up-submit"));
             waitForText(By.id("step-up-message"), "FAILED");
             if (attempt == 1) {
@@ -178,7 +178,7 @@ class BrowserIT {
         // slow enough to land one more checked attempt first, so try until the wait shows.
         String answer = "";
         for (int attempt = 6; attempt <= 9 && !answer.contains("Too many"); attempt++) {
-            type(By.id("step-up-code"), person.totp.wrongCode());
+            type(By.id("step-up-code"), enrolled.totp().wrongCode());
             click(By.id("step-up-submit"));
             new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> !d.findElement(By.id("step-up-message")).getText().isEmpty());
             answer = text(By.id("step-up-message"));
@@ -192,41 +192,41 @@ class BrowserIT {
         screenshot("step-up-throttled");
         waitForText(By.id("step-up-message"), "You can try again now", Duration.ofSeconds(20));
 
-        type(By.id("step-up-code"), person.nextCode());
+        type(By.id("step-up-code"), enrolled.nextCode());
         click(By.id("step-up-submit"));
         String token = waitForText(By.id("token"), "stp_");
         assertThat(prompt.isDisplayed()).isFalse();
         screenshot("api-token");
         Api.Reply me = api.token(token).get("/api/me");
         assertThat(me.status()).isEqualTo(200);
-        assertThat(me.string("userId")).isEqualTo(person.userId);
+        assertThat(me.string("userId")).isEqualTo(person.userId());
     }
 
     @Test
     void adminResetsAUsersRegistration() throws Exception {
-        Person admin = person("IdentityManager");
-        Person user = enrolledPerson();
+        Users.Identity admin = person("IdentityManager");
+        Users.Identity user = Enrolled.of(person(), api).identity();
         signInAs(admin);
         open("#/admin/registrations");
         waitFor(By.cssSelector("#registrations table"));
         screenshot("registrations");
-        type(By.id("lookup-user"), user.userId);
+        type(By.id("lookup-user"), user.userId());
         click(By.cssSelector("#user-lookup button[type=submit]"));
         waitForText(By.id("user-status"), "REGISTERED");
-        assertThat(text(By.tagName("h1"))).isEqualTo(user.username);
+        assertThat(text(By.tagName("h1"))).isEqualTo(user.username());
         screenshot("user");
 
         click(By.id("reset"));
         new WebDriverWait(browser, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent()).accept();
         waitForText(By.id("reset-message"), "The registration was reset");
         assertThat(text(By.id("user-status"))).isEqualTo("UNREGISTERED");
-        assertThat(users.admin().get("/api/mfa/admin/registrations/TOTP/users/" + user.userId).string("status"))
+        assertThat(users.admin().get("/api/mfa/admin/registrations/TOTP/users/" + user.userId()).string("status"))
                 .isEqualTo("UNREGISTERED");
     }
 
     @Test
     void configurationFormShowsTheServersRangeErrorNextToTheField() throws Exception {
-        Person admin = person("TenantAdmin");
+        Users.Identity admin = person("TenantAdmin");
         String before = users.admin().get("/api/step-up/configuration").body();
         signInAs(admin);
         open("#/admin/configuration");
@@ -246,7 +246,7 @@ class BrowserIT {
 
     @Test
     void pagesFitAPhoneWidthScreen() throws Exception {
-        Person person = person("TenantAdmin");
+        Users.Identity person = person("TenantAdmin");
         browser.manage().window().setSize(new Dimension(390, 844));
         signInAs(person);
         for (String page : new String[] {"#/security", "#/admin/registrations", "#/admin/configuration", "#/admin/audit"}) {
@@ -265,39 +265,14 @@ class BrowserIT {
     // ---------------------------------------------------------------- helpers
 
     /** A local user with a password and the given roles, made by the bootstrap admin. */
-    private Person person(String... roles) {
-        String username = "web-" + UUID.randomUUID().toString().substring(0, 8);
-        StringBuilder roleJson = new StringBuilder();
-        for (String role : roles) {
-            roleJson.append(roleJson.length() == 0 ? "" : ",").append("{\"name\":\"").append(role).append("\"}");
-        }
-        Api.Reply created = users.admin().post("/api/users", """
-                {"type":"User","username":"%s","password":"%s","status":"active","adminRoles":[%s]}"""
-                .formatted(username, PASSWORD, roleJson));
-        assertThat(created.status()).as(created.toString()).isEqualTo(200);
-        return new Person(created.string("userId"), username, null);
+    private Users.Identity person(String... roles) {
+        return users.createWithPassword(PASSWORD, roles);
     }
 
-    /** A person with a confirmed registration, enrolled through the API with an admin-issued token. */
-    private Person enrolledPerson() {
-        Person person = person();
-        String token = users.admin().post("/api/users/" + person.userId + "/tokens", "{}").string("token");
-        Api own = api.token(token);
-        Api.Reply challenge = own.post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}");
-        TestTotp totp = TestTotp.fromUri(challenge.json().getJsonObject("additionalDetails").getString("uri"));
-        totp.awayFromStepEdge(4);
-        long step = totp.currentStep();
-        Api.Reply verified = own.post("/api/mfa/register/TOTP", "{\"action\":\"VERIFY\",\"otp\":\"" + totp.code(step) + "\"}");
-        assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
-        Person enrolled = new Person(person.userId, person.username, totp);
-        enrolled.lastStep = step;
-        return enrolled;
-    }
-
-    private void signInAs(Person person) {
+    private void signInAs(Users.Identity person) {
         open("");
         waitFor(By.id("sign-in-username"));
-        signIn(person.username, PASSWORD);
+        signIn(person.username(), PASSWORD);
         waitForText(By.tagName("h1"), "My security");
     }
 
@@ -361,26 +336,5 @@ class BrowserIT {
                 .decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(pixels))),
                         java.util.Map.of(com.google.zxing.DecodeHintType.TRY_HARDER, Boolean.TRUE))
                 .getText();
-    }
-
-    private static final class Person {
-        final String userId;
-        final String username;
-        final TestTotp totp;
-        long lastStep;
-
-        Person(String userId, String username, TestTotp totp) {
-            this.userId = userId;
-            this.username = username;
-            this.totp = totp;
-        }
-
-        /** A code of a time step the server has not accepted yet (one step of skew is allowed). */
-        String nextCode() {
-            totp.awayFromStepEdge(4);
-            long step = Math.max(totp.currentStep(), lastStep + 1);
-            lastStep = step;
-            return totp.code(step);
-        }
     }
 }

@@ -24,7 +24,11 @@ public final class Enrolled {
 
     /** Creates a user and enrols it end to end (GENERATE_SECRET, then VERIFY). */
     public static Enrolled create(Users users, Api anonymous, String... roles) {
-        Users.Identity identity = users.create(roles);
+        return of(users.create(roles), anonymous);
+    }
+
+    /** Enrols an existing user end to end with its API token. */
+    public static Enrolled of(Users.Identity identity, Api anonymous) {
         Api api = anonymous.token(identity.token());
         Api.Reply challenge = api.post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}");
         assertThat(challenge.status()).as(challenge.toString()).isEqualTo(200);

@@ -17,11 +17,17 @@ public final class Users {
 
     /** A new user with the given roles; returns its id and an API token for it. */
     public Identity create(String... roles) {
+        return createWithPassword(null, roles);
+    }
+
+    /** A new user that can also sign in to the web UI with {@code password} (none if null). */
+    public Identity createWithPassword(String password, String... roles) {
         String username = "user-" + UUID.randomUUID();
         String roleJson = roles(roles);
+        String passwordJson = password == null ? "" : "\"password\":\"" + password + "\",";
         Api.Reply created = admin.post("/api/users", """
-                {"type":"User","username":"%s","email":"%s@example.com","firstName":"Test","lastName":"User",
-                 "status":"active","adminRoles":[%s]}""".formatted(username, username, roleJson));
+                {"type":"User","username":"%s","email":"%s@example.com","firstName":"Test","lastName":"User",%s
+                 "status":"active","adminRoles":[%s]}""".formatted(username, username, passwordJson, roleJson));
         if (created.status() != 200) {
             throw new AssertionError("Could not create user: " + created);
         }
