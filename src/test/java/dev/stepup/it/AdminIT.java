@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -261,6 +263,58 @@ class AdminIT {
     }
 
     @Test
+    void listingCountsFollowEveryWayARegistrationChanges() throws Exception {
+        Api admin = users.admin();
+        long challenges = count(admin, "?status=CHALLENGE");
+        long registered = count(admin, "?status=REGISTERED");
+        long all = count(admin, "");
+
+        Users.Identity pending = users.create();
+        Users.Identity pendingThenDeleted = users.create();
+        for (Users.Identity user : List.of(pending, pendingThenDeleted)) {
+            assertThat(api.token(user.token()).post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}").status())
+                    .isEqualTo(200);
+        }
+        Enrolled kept = Enrolled.create(users, api);
+        Enrolled reset = Enrolled.create(users, api);
+        assertThat(admin.delete("/api/mfa/admin/registrations/TOTP/users/" + reset.identity().userId()).status()).isEqualTo(204);
+        assertThat(admin.delete("/api/users/" + pendingThenDeleted.userId()).status()).isEqualTo(204);
+        // Starting over on a pending enrolment changes nothing the listing counts.
+        assertThat(api.token(pending.token()).post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}").status())
+                .isEqualTo(200);
+
+        assertThat(count(admin, "?status=CHALLENGE")).isEqualTo(challenges + 1);
+        assertThat(count(admin, "?status=REGISTERED")).isEqualTo(registered + 1);
+        assertThat(count(admin, "")).isEqualTo(all + 2);
+        // The newest registrations are last, on the listing's last page.
+        long total = count(admin, "");
+        assertThat(ids(admin.get("/api/mfa/admin/registrations/TOTP?size=1&page=" + (total - 2)))).containsExactly(pending.userId());
+        assertThat(ids(admin.get("/api/mfa/admin/registrations/TOTP?size=1&page=" + (total - 1))))
+                .containsExactly(kept.identity().userId());
+
+        // The tally the trigger keeps is exactly a recount of the registrations.
+        String recount = "select factor, status, list_order / 1024 as block, count(*) as n from registration"
+                + " group by factor, status, list_order / 1024";
+        assertThat(rows(recount)).isEqualTo(rows("select factor, status, block, n from registration_tally where n <> 0"));
+    }
+
+    private static long count(Api api, String query) {
+        Api.Reply reply = api.get("/api/mfa/admin/registrations/TOTP" + query);
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        return reply.json().getJsonNumber("count").longValue();
+    }
+
+    private static Set<String> rows(String sql) throws Exception {
+        Set<String> rows = new TreeSet<>();
+        try (Connection db = TestDatabase.connect(); Statement query = db.createStatement(); ResultSet result = query.executeQuery(sql)) {
+            while (result.next()) {
+                rows.add(result.getString(1) + " " + result.getString(2) + " " + result.getLong(3) + " " + result.getLong(4));
+            }
+        }
+        return rows;
+    }
+
+    @Test
     void listingOf100000RegistrationsAnswersFirstAndLastPage() throws Exception {
         try (Connection db = TestDatabase.connect(); Statement seed = db.createStatement()) {
             seed.execute("insert into identity (id, type, username, status, created_at)"
@@ -297,7 +351,7 @@ class AdminIT {
     private static List<String> expectedIds(int offset) throws Exception {
         try (Connection db = TestDatabase.connect(); PreparedStatement query = db.prepareStatement(
                 "select identity_id from registration where factor = 'TOTP' and status = 'REGISTERED'"
-                        + " order by identity_id offset ? limit 100")) {
+                        + " order by list_order offset ? limit 100")) {
             query.setInt(1, offset);
             List<String> ids = new ArrayList<>();
             try (ResultSet rows = query.executeQuery()) {

@@ -54,6 +54,9 @@ class EmbeddedDefaultIT {
             assertThat(created.status()).as(created.toString()).isEqualTo(200);
             userId = created.string("userId");
             assertThat(userId).matches("[A-Za-z0-9]{20}");
+            // The admin starts an enrolment: H2's trigger counts it for the listing.
+            assertThat(admin.post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}").status()).isEqualTo(200);
+            assertListsOnePendingEnrolment(admin);
 
             first.stop();
             assertThat(first.isAlive()).isFalse();
@@ -72,6 +75,8 @@ class EmbeddedDefaultIT {
             assertThat(read.string("username")).isEqualTo(username);
             assertThat(read.json().getJsonArray("adminRoles").getJsonObject(0).getString("name")).isEqualTo("IdentityViewer");
 
+            assertListsOnePendingEnrolment(second.api().token(adminToken));
+
             // The bootstrap ran once: still exactly one user called admin.
             Api.Reply all = second.api().token(adminToken).get("/api/users?size=1000");
             assertThat(all.status()).as(all.toString()).isEqualTo(200);
@@ -79,6 +84,15 @@ class EmbeddedDefaultIT {
                     .filteredOn(user -> "admin".equals(user.getString("username", null)))
                     .hasSize(1);
         }
+    }
+
+    private static void assertListsOnePendingEnrolment(Api admin) {
+        Api.Reply listed = admin.get("/api/mfa/admin/registrations/TOTP?status=CHALLENGE");
+        assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
+        assertThat(listed.json().getJsonNumber("count").longValue()).isEqualTo(1);
+        assertThat(listed.json().getJsonArray("data").getJsonObject(0).getString("username")).isEqualTo("admin");
+        assertThat(admin.get("/api/mfa/admin/registrations/TOTP?status=REGISTERED").json().getJsonNumber("count").longValue())
+                .isZero();
     }
 
     @Test

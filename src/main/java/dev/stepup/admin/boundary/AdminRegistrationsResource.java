@@ -81,8 +81,8 @@ public class AdminRegistrationsResource {
         Factor factor = RegistrationResource.factor(factorName);
         Optional<RegistrationStatus> filter = status(status);
         PageRequest request = PageRequest.of(page, size);
-        return Page.of(overview.count(factor, filter), request,
-                overview.page(factor, filter, request.offset(), request.size()));
+        RegistrationsOverview.Listing listing = overview.list(factor, filter, request.offset(), request.size());
+        return Page.of(listing.count(), request, listing.rows());
     }
 
     /** Purges stale pending enrolments: {@code ?status=CHALLENGE&olderThanHours=24}. */

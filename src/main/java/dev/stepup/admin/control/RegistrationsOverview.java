@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.Query;
 import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -18,8 +19,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The registrations listing, in a stable order (by user id) that the
- * {@code (factor, status, identity_id)} index serves, and the purge of stale challenges.
+ * The registrations listing and the purge of stale challenges.
+ *
+ * <p>The listing is in the order registrations were created ({@code list_order}). Neither
+ * its count nor its offset walks the registrations: both come from {@code registration_tally},
+ * which a database trigger keeps (how many registrations of each factor and status lie in each
+ * block of {@link RegistrationTallyTrigger#BLOCK} consecutive {@code list_order} values). The
+ * page then starts at its block and skips fewer than a block's rows of the
+ * {@code (factor, status, list_order)} index, so a page costs the same at a million
+ * registrations as at a thousand.
  */
 @ApplicationScoped
 public class RegistrationsOverview {
@@ -33,28 +41,50 @@ public class RegistrationsOverview {
     @Inject
     Event<RegistrationChanged> changes;
 
-    public long count(Factor factor, Optional<RegistrationStatus> status) {
-        TypedQuery<Long> query = em.createQuery("select count(r) from Registration r where r.factor = :factor"
-                + (status.isPresent() ? " and r.status = :status" : ""), Long.class);
-        query.setParameter("factor", factor);
-        status.ifPresent(s -> query.setParameter("status", s));
-        return query.getSingleResult();
+    /** The total and one page of the listing, {@code offset} rows in. */
+    public Listing list(Factor factor, Optional<RegistrationStatus> status, long offset, int size) {
+        List<Block> blocks = blocks(factor, status);
+        long count = blocks.stream().mapToLong(Block::n).sum();
+        long before = 0;
+        for (Block block : blocks) {
+            if (before + block.n() > offset) {
+                return new Listing(count, rows(factor, status, block.first(), (int) (offset - before), size));
+            }
+            before += block.n();
+        }
+        return new Listing(count, List.of());
     }
 
-    public List<RegistrationRow> page(Factor factor, Optional<RegistrationStatus> status, int offset, int size) {
-        // Deferred join: the page's ids come from the index alone, and only those 100 rows are
-        // joined to their identities, instead of every row the offset skips.
+    /** The non-empty blocks of the listing in order, each with how many rows it holds. */
+    private List<Block> blocks(Factor factor, Optional<RegistrationStatus> status) {
+        Query query = em.createNativeQuery("select block, sum(n) from registration_tally where factor = ?1"
+                + (status.isPresent() ? " and status = ?2" : "") + " group by block having sum(n) > 0 order by block");
+        query.setParameter(1, factor.name());
+        status.ifPresent(s -> query.setParameter(2, s.name()));
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = query.getResultList();
+        return rows.stream()
+                .map(row -> new Block(((Number) row[0]).longValue() * RegistrationTallyTrigger.BLOCK,
+                        ((Number) row[1]).longValue()))
+                .toList();
+    }
+
+    private List<RegistrationRow> rows(Factor factor, Optional<RegistrationStatus> status, long from, int skip,
+                                       int size) {
+        // The page's ids come from the index alone; only those rows are joined to their identities.
         TypedQuery<String> ids = em.createQuery("select r.identityId from Registration r where r.factor = :factor"
-                + (status.isPresent() ? " and r.status = :status" : "") + " order by r.identityId", String.class);
+                + (status.isPresent() ? " and r.status = :status" : "")
+                + " and r.listOrder >= :from order by r.listOrder", String.class);
         ids.setParameter("factor", factor);
+        ids.setParameter("from", from);
         status.ifPresent(s -> ids.setParameter("status", s));
-        List<String> page = ids.setFirstResult(offset).setMaxResults(size).getResultList();
+        List<String> page = ids.setFirstResult(skip).setMaxResults(size).getResultList();
         if (page.isEmpty()) {
             return List.of();
         }
         return em.createQuery("select r.identityId, i.username, r.status, r.createdAt, r.lastUsedAt"
                         + " from Registration r, Identity i where i.id = r.identityId and r.factor = :factor"
-                        + " and r.identityId in :ids order by r.identityId", Object[].class)
+                        + " and r.identityId in :ids order by r.listOrder", Object[].class)
                 .setParameter("factor", factor)
                 .setParameter("ids", page)
                 .getResultStream()
@@ -76,5 +106,13 @@ public class RegistrationsOverview {
             changes.fire(new RegistrationChanged(RegistrationChanged.Kind.PURGED, actor, null, factor));
         }
         return deleted;
+    }
+
+    /** A listing's total and the rows of one page. */
+    public record Listing(long count, List<RegistrationRow> rows) {
+    }
+
+    /** A block of the listing: its first {@code list_order} value and how many rows it holds. */
+    private record Block(long first, long n) {
     }
 }

@@ -7,6 +7,9 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.annotation.PostConstruct;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -48,10 +51,23 @@ public class Database {
     void migrate() {
         MigrateResult result = Flyway.configure(Database.class.getClassLoader())
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                .locations("classpath:db/migration", "classpath:db/" + vendor())
                 .load()
                 .migrate();
         LOG.info(() -> "Database schema at version " + result.targetSchemaVersion
                 + " (" + result.migrationsExecuted + " migrations applied now)");
+    }
+
+    /**
+     * The folder of the migrations only one database runs (triggers): {@code h2} or
+     * {@code postgresql}, from the database's own product name.
+     */
+    private String vendor() {
+        try (Connection connection = dataSource.getConnection()) {
+            String product = connection.getMetaData().getDatabaseProductName();
+            return product.toLowerCase(Locale.ROOT).contains("postgres") ? "postgresql" : "h2";
+        } catch (SQLException e) {
+            throw new IllegalStateException("The database cannot be reached", e);
+        }
     }
 }

@@ -66,6 +66,10 @@ public class Registration {
     @Column(name = "last_step_up_at")
     private Instant lastStepUpAt;
 
+    /** The registration's place in the admin listing, drawn by the database on insert. */
+    @Column(name = "list_order", insertable = false, updatable = false)
+    private long listOrder;
+
     protected Registration() {
     }
 
