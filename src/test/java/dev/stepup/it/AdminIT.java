@@ -1,6 +1,7 @@
 package dev.stepup.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.json.JsonObject;
 import java.net.URL;
@@ -192,7 +193,7 @@ class AdminIT {
 
     @Test
     void auditAndMetricsRecordAScriptedSequence() throws Exception {
-        Map<String, Double> before = metrics();
+        Map<String, Double> before = Server.hasMicroProfileMetrics() ? metrics() : Map.of();
         Users.Identity identity = users.create();
         Api me = api.token(identity.token());
         String key = me.post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}").json().getJsonObject("additionalDetails").getString("key");
@@ -234,15 +235,6 @@ class AdminIT {
         assertThat(users.admin().get("/api/audit?from=2999-01-01T00:00:00Z").json().getInt("count")).isZero();
         assertThat(users.admin().get("/api/audit?from=yesterday").status()).isEqualTo(400);
 
-        Map<String, Double> after = metrics();
-        assertThat(delta(before, after, "stepup_verifications_total", "purpose=\"step_up\"", "outcome=\"success\"")).isEqualTo(1);
-        assertThat(delta(before, after, "stepup_verifications_total", "purpose=\"step_up\"", "outcome=\"failed\"")).isEqualTo(1);
-        assertThat(delta(before, after, "stepup_verifications_total", "purpose=\"step_up\"", "outcome=\"replayed\"")).isEqualTo(1);
-        assertThat(delta(before, after, "stepup_verifications_total", "purpose=\"confirm_registration\"", "outcome=\"failed\"")).isEqualTo(1);
-        assertThat(delta(before, after, "stepup_enrolments_total", "stage=\"started\"")).isEqualTo(1);
-        assertThat(delta(before, after, "stepup_enrolments_total", "stage=\"confirmed\"")).isEqualTo(1);
-        assertThat(after.keySet()).anySatisfy(k -> assertThat(k).startsWith("stepup_registrations{").contains("REGISTERED"));
-
         // Neither the audit table nor the server log holds the key, a code or the token.
         StringBuilder dump = new StringBuilder();
         try (Connection db = TestDatabase.connect(); Statement all = db.createStatement();
@@ -260,6 +252,16 @@ class AdminIT {
             assertThat(word.matcher(dump).find()).as("audit table holds a secret").isFalse();
             assertThat(word.matcher(ServerLogs.read()).find()).as("server log holds a secret").isFalse();
         }
+
+        assumeTrue(Server.hasMicroProfileMetrics(), "WildFly has no MicroProfile Metrics; StepUp's series are Payara's only");
+        Map<String, Double> after = metrics();
+        assertThat(delta(before, after, "stepup_verifications_total", "purpose=\"step_up\"", "outcome=\"success\"")).isEqualTo(1);
+        assertThat(delta(before, after, "stepup_verifications_total", "purpose=\"step_up\"", "outcome=\"failed\"")).isEqualTo(1);
+        assertThat(delta(before, after, "stepup_verifications_total", "purpose=\"step_up\"", "outcome=\"replayed\"")).isEqualTo(1);
+        assertThat(delta(before, after, "stepup_verifications_total", "purpose=\"confirm_registration\"", "outcome=\"failed\"")).isEqualTo(1);
+        assertThat(delta(before, after, "stepup_enrolments_total", "stage=\"started\"")).isEqualTo(1);
+        assertThat(delta(before, after, "stepup_enrolments_total", "stage=\"confirmed\"")).isEqualTo(1);
+        assertThat(after.keySet()).anySatisfy(k -> assertThat(k).startsWith("stepup_registrations{").contains("REGISTERED"));
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Gives each test run a PostgreSQL database of its own (dropped when the run ends) and
  * hands the server its settings through {@code payara.cmdOptions}, which the Payara Micro
- * Arquillian container reads.
+ * Arquillian container reads, or through the WildFly container's {@code javaVmArguments}.
  */
 public final class TestDatabase implements BeforeAllCallback {
 
@@ -62,7 +62,7 @@ public final class TestDatabase implements BeforeAllCallback {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        System.setProperty("payara.cmdOptions", String.join(" ",
+        String settings = String.join(" ",
                 "-Xmx512m",
                 "-Dstepup.db.url=" + SERVER + database,
                 "-Dstepup.db.user=postgres",
@@ -72,8 +72,13 @@ public final class TestDatabase implements BeforeAllCallback {
                 "-Dstepup.data.dir=" + logs.resolve("data"),
                 "-Dmp.jwt.verify.publickey=" + Base64.getEncoder().encodeToString(JWT_KEYS.getPublic().getEncoded()),
                 "-Dmp.jwt.verify.issuer=" + JWT_ISSUER,
-                "-Dmp.jwt.verify.audiences=" + JWT_AUDIENCE));
+                "-Dmp.jwt.verify.audiences=" + JWT_AUDIENCE);
+        System.setProperty("payara.cmdOptions", settings);
         System.setProperty("payara.extraMicroOptions", "--logtofile " + serverLog());
+        // WildFly (the failsafe execution "wildfly"): the same settings, its ports moved by 100
+        // so as not to meet anything on 8080 or 9990, and server.log written where ServerLogs reads.
+        System.setProperty("arq.container.wildfly.configuration.javaVmArguments", String.join(" ", settings,
+                "-Djboss.socket.binding.port-offset=100", "-Djboss.server.log.dir=" + logs));
     }
 
     /** Where the servers of this run write their log. */

@@ -18,8 +18,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The server's own clean-up, every minute on every instance (each delete is idempotent, so
  * instances need not coordinate): expired completion IDs, pending enrolments older than
  * {@code stepup.housekeeping.challenge.max.age.hours}, and API tokens unused for longer than
- * any token can live plus {@code stepup.housekeeping.token.grace.days}, and idle or too old
- * browser sessions.
+ * any token can live plus {@code stepup.housekeeping.token.grace.days}, idle or too old
+ * browser sessions, and the listing tally's rows of blocks left empty.
  */
 @Singleton
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -53,6 +53,7 @@ public class Housekeeping {
         run("stale pending enrolments", () ->
                 registrations.purgeChallenges(Factor.TOTP, Duration.ofHours(challengeMaxAgeHours), null));
         run("expired browser sessions", sessions::purgeExpired);
+        run("empty blocks of the listing's tally", registrations::dropEmptyBlocks);
         run("expired API tokens", () -> tokens.purgeUnusedFor(Duration.ofDays(ApiTokens.MAX_EXPIRATION_DAYS + tokenGraceDays)));
     }
 

@@ -108,6 +108,12 @@ public class RegistrationsOverview {
         return deleted;
     }
 
+    /** Drops the tally's rows of blocks that no registration is left in; returns how many. */
+    @Transactional
+    public int dropEmptyBlocks() {
+        return em.createNativeQuery("delete from registration_tally where n = 0").executeUpdate();
+    }
+
     /** A listing's total and the rows of one page. */
     public record Listing(long count, List<RegistrationRow> rows) {
     }

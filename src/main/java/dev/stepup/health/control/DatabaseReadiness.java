@@ -1,11 +1,8 @@
 package dev.stepup.health.control;
 
 import dev.stepup.platform.control.Database;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.SQLException;
-import javax.sql.DataSource;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
@@ -16,16 +13,14 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class DatabaseReadiness implements HealthCheck {
 
-    @Resource(lookup = Database.JNDI_NAME)
-    DataSource dataSource;
+    // Through the Database bean, not a datasource of its own: WildFly calls health checks
+    // on its management threads, where the application's java:app names are not bound.
+    @Inject
+    Database database;
 
     @Override
     public HealthCheckResponse call() {
-        try (Connection connection = dataSource.getConnection()) {
-            return HealthCheckResponse.named("database").status(connection.isValid(2)).build();
-        } catch (SQLException e) {
-            return HealthCheckResponse.named("database").down().build();
-        }
+        return HealthCheckResponse.named("database").status(database.answers(2)).build();
     }
 
     /** Alive as long as the application answers; the database is readiness, not liveness. */

@@ -6,8 +6,6 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.ext.Provider;
-import jakarta.ws.rs.ext.ReaderInterceptor;
-import jakarta.ws.rs.ext.ReaderInterceptorContext;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +17,7 @@ import java.io.InputStream;
 @Provider
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
-public class BodyLimit implements ContainerRequestFilter, ReaderInterceptor {
+public class BodyLimit implements ContainerRequestFilter {
 
     static final int MAX_BYTES = 64 * 1024;
 
@@ -28,12 +26,9 @@ public class BodyLimit implements ContainerRequestFilter, ReaderInterceptor {
         if (request.getLength() > MAX_BYTES) {
             throw tooLarge();
         }
-    }
-
-    @Override
-    public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
-        context.setInputStream(new Limited(context.getInputStream()));
-        return context.proceed();
+        // Counted as it is read, whoever reads it: a pre-matching filter's stream is the one
+        // every reader gets, on Jersey and RESTEasy alike.
+        request.setEntityStream(new Limited(request.getEntityStream()));
     }
 
     private static ApiException tooLarge() {

@@ -8,6 +8,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,7 +31,9 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
             if (t instanceof ApiException api) {
                 return Responses.error(api);
             }
-            if (t instanceof java.nio.charset.IllegalCharsetNameException || t instanceof java.nio.charset.UnsupportedCharsetException) {
+            // Jersey names an unknown charset with java.nio's exceptions, RESTEasy with java.io's.
+            if (t instanceof IllegalCharsetNameException || t instanceof UnsupportedCharsetException
+                    || t instanceof UnsupportedEncodingException) {
                 return Responses.error(415, "REQ-0415", "Unsupported charset; send application/json in UTF-8");
             }
             if (t instanceof JsonbException || t instanceof JsonException) {

@@ -2,6 +2,8 @@ package dev.stepup.platform.control;
 
 import jakarta.annotation.Resource;
 import jakarta.annotation.sql.DataSourceDefinition;
+import jakarta.ejb.Lock;
+import jakarta.ejb.LockType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
@@ -56,6 +58,16 @@ public class Database {
                 .migrate();
         LOG.info(() -> "Database schema at version " + result.targetSchemaVersion
                 + " (" + result.migrationsExecuted + " migrations applied now)");
+    }
+
+    /** Whether a pooled connection answers within {@code seconds}: the readiness check. */
+    @Lock(LockType.READ)
+    public boolean answers(int seconds) {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(seconds);
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.util.Properties;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The datasource class behind {@link Database}: one class for every supported database,
@@ -24,11 +25,11 @@ public class UrlDataSource implements DataSource {
     private int loginTimeout;
 
     public void setUrl(String url) {
-        this.url = url;
+        this.url = resolve(url, "stepup.db.url");
     }
 
     public void setURL(String url) {
-        this.url = url;
+        setUrl(url);
     }
 
     public String getUrl() {
@@ -40,7 +41,7 @@ public class UrlDataSource implements DataSource {
     }
 
     public void setUser(String user) {
-        this.user = user;
+        this.user = resolve(user, "stepup.db.user");
     }
 
     public String getUser() {
@@ -48,7 +49,21 @@ public class UrlDataSource implements DataSource {
     }
 
     public void setPassword(String password) {
-        this.password = password;
+        this.password = resolve(password, "stepup.db.password");
+    }
+
+    /**
+     * Payara resolves {@code ${MPCONFIG=stepup.db.url}} in {@link Database}'s definition and
+     * hands over the value. WildFly reads the same text as its own expression, a property
+     * {@code MPCONFIG} with the default {@code stepup.db.url}, and hands over the key; then
+     * (or when nothing came at all) the value is read from MicroProfile Config here.
+     */
+    static String resolve(String given, String key) {
+        if (given != null && !given.isBlank() && !given.equals(key) && !given.startsWith("${")) {
+            return given;
+        }
+        return ConfigProvider.getConfig(UrlDataSource.class.getClassLoader()).getOptionalValue(key, String.class)
+                .orElse(null);
     }
 
     @Override
@@ -57,7 +72,10 @@ public class UrlDataSource implements DataSource {
     }
 
     @Override
-    public Connection getConnection(String username, String pass) throws SQLException {
+    public Connection getConnection(String givenUser, String givenPassword) throws SQLException {
+        // WildFly passes the definition's user and password here, unresolved like the URL.
+        String username = resolve(givenUser, "stepup.db.user");
+        String pass = resolve(givenPassword, "stepup.db.password");
         Properties properties = new Properties();
         if (username != null && !username.isBlank()) {
             properties.setProperty("user", username);
