@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The built WAR on Payara Micro in a process of its own, started the way a user starts it:
+ * The built WAR on Payara Micro (or WildFly, {@link #startWildFly}) in a process of its own,
+ * started the way a user starts it:
  * {@code java -jar payara-micro.jar --deploy stepup.war --port <port> --nocluster}, in a
  * working directory of the caller's choice and with exactly the {@code STEPUP_*} environment
  * the caller gives (none is inherited). Output goes to a log file under {@code target/it-logs}.
@@ -82,6 +84,53 @@ public final class ServerProcess implements AutoCloseable {
             return new ServerProcess(name, builder.start(), port, log);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + name, e);
+        }
+    }
+
+    /**
+     * The built WAR on WildFly ({@code jboss.home}, configured by server-config/wildfly.cli),
+     * started the way a user starts it: {@code bin/standalone.sh}, here with a server base of
+     * its own under {@code workingDirectory} (a copy of {@code standalone/configuration} and
+     * the WAR in {@code deployments/}) and its ports moved by {@code portOffset}.
+     */
+    public static ServerProcess startWildFly(String name, Map<String, String> environment, Path workingDirectory,
+                                             int portOffset) {
+        Path home = Path.of(System.getProperty("jboss.home", "")).toAbsolutePath();
+        Path war = existing("stepup.war", "target/stepup.war");
+        Path base = workingDirectory.resolve("wildfly-base");
+        Path logs = Path.of(System.getProperty("stepup.it.logs", "target/it-logs")).toAbsolutePath();
+        try {
+            copyTree(home.resolve("standalone").resolve("configuration"), base.resolve("configuration"));
+            Files.createDirectories(base.resolve("deployments"));
+            Files.copy(war, base.resolve("deployments").resolve("stepup.war"), StandardCopyOption.REPLACE_EXISTING);
+            Files.createDirectories(logs);
+            Path log = logs.resolve(name + ".log");
+            ProcessBuilder builder = new ProcessBuilder(home.resolve("bin").resolve("standalone.sh").toString(),
+                    "-Djboss.server.base.dir=" + base,
+                    "-Djboss.socket.binding.port-offset=" + portOffset)
+                    .directory(workingDirectory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+            builder.environment().keySet().removeIf(key -> key.startsWith("STEPUP_"));
+            builder.environment().putAll(environment);
+            // standalone.sh passes SIGTERM on to the server only when it runs it in the background.
+            builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "true");
+            return new ServerProcess(name, builder.start(), 8080 + portOffset, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + name, e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
         }
     }
 
