@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -143,6 +144,25 @@ class IdentityIT {
             assertThat(age.executeUpdate()).isEqualTo(1);
         }
         assertThat(api.token(user.token()).get("/api/users/" + user.userId()).status()).isEqualTo(401);
+    }
+
+    @Test
+    void aTokensUseIsRecordedSoItsExpiryCountsFromThere() throws SQLException {
+        Users.Identity user = users.create("IdentityViewer");
+        try (Connection db = TestDatabase.connect();
+             PreparedStatement age = db.prepareStatement(
+                     "update api_token set last_used_at = last_used_at - interval '2 hours' where identity_id = ?");
+             PreparedStatement lastUse = db.prepareStatement(
+                     "select extract(epoch from now() - last_used_at) from api_token where identity_id = ?")) {
+            age.setString(1, user.userId());
+            assertThat(age.executeUpdate()).isEqualTo(1);
+            assertThat(api.token(user.token()).get("/api/users/" + user.userId()).status()).isEqualTo(200);
+            lastUse.setString(1, user.userId());
+            try (ResultSet row = lastUse.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                assertThat(row.getDouble(1)).as("seconds since the recorded last use").isLessThan(60);
+            }
+        }
     }
 
     @Test

@@ -38,6 +38,10 @@ public class ApiTokens {
     @Inject
     Event<IdentityChanged> changes;
 
+    /** This bean through its proxy, so that {@link #recordUse} gets its own transaction. */
+    @Inject
+    ApiTokens self;
+
     /** Creates or replaces the identity's token and returns its value, the only time it is seen. */
     public String issue(UserId identity, int expirationDays, UserId actor) {
         String token = PREFIX + Secrets.randomToken(32);
@@ -62,8 +66,12 @@ public class ApiTokens {
                 .executeUpdate();
     }
 
-    /** The caller the token belongs to, if it is known, unexpired and its identity active. */
-    @Transactional
+    /**
+     * The caller the token belongs to, if it is known, unexpired and its identity active.
+     * Read outside any transaction: one statement and no commit on every request. The last
+     * use is written, at most once a minute, in a transaction of its own.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<Caller> authenticate(String token) {
         if (token == null || token.isBlank() || token.length() > 100) {
             return Optional.empty();
@@ -83,11 +91,17 @@ public class ApiTokens {
             return Optional.empty();
         }
         if (apiToken.lastUsedAt().plus(LAST_USE_RESOLUTION).isBefore(now)) {
-            em.createQuery("update ApiToken t set t.lastUsedAt = :now where t.identityId = :id")
-                    .setParameter("now", now)
-                    .setParameter("id", identity.id().value())
-                    .executeUpdate();
+            self.recordUse(identity.id(), now);
         }
         return Optional.of(Caller.of(identity, Caller.Scheme.TOKEN));
+    }
+
+    /** Writes a token's last use (which the expiry of unused tokens counts from). */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void recordUse(UserId identity, Instant now) {
+        em.createQuery("update ApiToken t set t.lastUsedAt = :now where t.identityId = :id")
+                .setParameter("now", now)
+                .setParameter("id", identity.value())
+                .executeUpdate();
     }
 }
