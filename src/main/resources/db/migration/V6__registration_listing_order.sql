@@ -1,5 +1,6 @@
--- The admin listing pages through a factor's registrations in the order they were created
--- (list_order, drawn from an identity column), and finds where a page starts through
+-- The admin listing pages through a factor's registrations in the order users first enrolled
+-- (list_order, drawn from an identity column; rows that exist already are numbered in storage
+-- order), and finds where a page starts through
 -- registration_tally: how many registrations of each factor and status fall into each block
 -- of 1024 consecutive list_order values. A trigger keeps the tally (V7, one per database, so
 -- that rows written by SQL are counted too). A page then costs the same at a million

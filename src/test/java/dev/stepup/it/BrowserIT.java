@@ -2,10 +2,17 @@ package dev.stepup.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.zxing.Binarizer;
 import com.google.zxing.BinaryBitmap;
+import com.google.zxing.DecodeHintType;
+import com.google.zxing.LuminanceSource;
 import com.google.zxing.MultiFormatReader;
+import com.google.zxing.NotFoundException;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
+import com.google.zxing.common.GlobalHistogramBinarizer;
 import com.google.zxing.common.HybridBinarizer;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -13,6 +20,8 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -330,11 +339,34 @@ class BrowserIT {
     }
 
     /** Reads the QR code back from the pixels the browser shows, as a phone would. */
+    /**
+     * Reads the QR code as a phone's scanner would, from a screenshot of the image element:
+     * first as it is, then with ZXing's other binarizer, then scaled up, so that one unlucky
+     * anti-aliased edge in a screenshot does not fail the test.
+     */
     private static String readQrCode(WebElement image) throws Exception {
         BufferedImage pixels = ImageIO.read(new ByteArrayInputStream(image.getScreenshotAs(OutputType.BYTES)));
-        return new MultiFormatReader()
-                .decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(pixels))),
-                        java.util.Map.of(com.google.zxing.DecodeHintType.TRY_HARDER, Boolean.TRUE))
-                .getText();
+        Map<DecodeHintType, Object> hints = Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE);
+        NotFoundException last = null;
+        for (BufferedImage candidate : List.of(pixels, scaled(pixels, 2))) {
+            LuminanceSource source = new BufferedImageLuminanceSource(candidate);
+            for (Binarizer binarizer : List.of(new HybridBinarizer(source), new GlobalHistogramBinarizer(source))) {
+                try {
+                    return new MultiFormatReader().decode(new BinaryBitmap(binarizer), hints).getText();
+                } catch (NotFoundException e) {
+                    last = e;
+                }
+            }
+        }
+        throw last;
+    }
+
+    private static BufferedImage scaled(BufferedImage image, int factor) {
+        BufferedImage larger = new BufferedImage(image.getWidth() * factor, image.getHeight() * factor, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = larger.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+        g.drawImage(image, 0, 0, larger.getWidth(), larger.getHeight(), null);
+        g.dispose();
+        return larger;
     }
 }

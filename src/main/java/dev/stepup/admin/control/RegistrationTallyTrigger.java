@@ -8,20 +8,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import org.h2.api.Trigger;
 
 /**
  * H2's half of the {@code registration_tally} upkeep (PostgreSQL's is PL/pgSQL, in its V7
  * migration): takes one from the tally of a changed row's old factor, status and block and
  * adds one to its new one, in the writing transaction. Updates that leave those alone, as
- * every step-up's does, cost a comparison.
+ * every step-up's does, cost a comparison. The H2 migration V7 names this class: moving or
+ * renaming it needs a migration that recreates the trigger.
  */
 public class RegistrationTallyTrigger implements Trigger {
 
     /** Must match the block size of the migrations: 1024 consecutive {@code list_order} values. */
     static final long BLOCK = 1024;
 
-    private static final String DUPLICATE_KEY = "23505";
+    /** Duplicate key, concurrent update, lock timeout: another writer holds the block's row. */
+    private static final Set<String> RACES = Set.of("23505", "90131", "HYT00");
+
+    private static final int MAX_ATTEMPTS = 250;
 
     private int factor;
     private int status;
@@ -57,21 +62,34 @@ public class RegistrationTallyTrigger implements Trigger {
 
     private void add(Connection conn, Object[] row, long n) throws SQLException {
         long block = ((Number) row[listOrder]).longValue() / BLOCK;
-        if (update(conn, row, block, n) > 0) {
-            return;
-        }
-        try (PreparedStatement insert = conn.prepareStatement(
-                "insert into registration_tally (factor, status, block, n) values (?, ?, ?, ?)")) {
-            insert.setString(1, (String) row[factor]);
-            insert.setString(2, (String) row[status]);
-            insert.setLong(3, block);
-            insert.setLong(4, n);
-            insert.executeUpdate();
-        } catch (SQLException e) {
-            // Another transaction counted the block's first row meanwhile: add to its count.
-            if (!DUPLICATE_KEY.equals(e.getSQLState()) || update(conn, row, block, n) == 0) {
-                throw e;
+        for (int attempt = 1; ; attempt++) {
+            if (update(conn, row, block, n) > 0) {
+                return;
             }
+            try (PreparedStatement insert = conn.prepareStatement(
+                    "insert into registration_tally (factor, status, block, n) values (?, ?, ?, ?)")) {
+                insert.setString(1, (String) row[factor]);
+                insert.setString(2, (String) row[status]);
+                insert.setLong(3, block);
+                insert.setLong(4, n);
+                insert.executeUpdate();
+                return;
+            } catch (SQLException e) {
+                // Another transaction counts the block's first row: once it commits, add to its count.
+                if (!RACES.contains(e.getSQLState()) || attempt == MAX_ATTEMPTS) {
+                    throw e;
+                }
+                pause();
+            }
+        }
+    }
+
+    private static void pause() throws SQLException {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("Interrupted while waiting to count a registration", e);
         }
     }
 

@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Issues API tokens (one per identity, shown once, stored as a hash) and authenticates
@@ -26,6 +28,8 @@ public class ApiTokens {
     static final Duration LAST_USE_RESOLUTION = Duration.ofMinutes(1);
 
     static final String PREFIX = "stp_";
+
+    private static final Logger LOG = Logger.getLogger(ApiTokens.class.getName());
 
     public static final int MAX_EXPIRATION_DAYS = 90;
 
@@ -91,7 +95,13 @@ public class ApiTokens {
             return Optional.empty();
         }
         if (apiToken.lastUsedAt().plus(LAST_USE_RESOLUTION).isBefore(now)) {
-            self.recordUse(identity.id(), now);
+            try {
+                self.recordUse(identity.id(), now);
+            } catch (RuntimeException e) {
+                // The token is valid; a failed bookkeeping write must not refuse the request.
+                // The next request within the minute tries again.
+                LOG.log(Level.WARNING, "Could not record an API token's last use", e);
+            }
         }
         return Optional.of(Caller.of(identity, Caller.Scheme.TOKEN));
     }
