@@ -17,8 +17,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class TestDatabase implements BeforeAllCallback {
 
     public static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
-    public static final String ADMIN_TOKEN = "it-admin-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
-    public static final String SECRET_KEY = Base64.getEncoder().encodeToString(randomKey());
+    /**
+     * The bootstrap admin's token and the secret key: from the environment where the build
+     * gives them (the WildFly run, whose server inherits them, because WildFly writes its JVM
+     * options into server.log at start), else made up for this run and passed as options.
+     */
+    public static final String ADMIN_TOKEN = environment("STEPUP_BOOTSTRAP_ADMIN_TOKEN",
+            "it-admin-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24));
+    public static final String SECRET_KEY = environment("STEPUP_SECRET_KEY", Base64.getEncoder().encodeToString(randomKey()));
     /** The identity provider of the Bearer tests: its key pair and issuer. */
     public static final java.security.KeyPair JWT_KEYS = rsaKeyPair();
     public static final String JWT_ISSUER = "https://idp.stepup.test";
@@ -62,13 +68,14 @@ public final class TestDatabase implements BeforeAllCallback {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        String secrets = System.getenv("STEPUP_SECRET_KEY") != null ? ""
+                : "-Dstepup.bootstrap.admin.token=" + ADMIN_TOKEN + " -Dstepup.secret.key=" + SECRET_KEY;
         String settings = String.join(" ",
                 "-Xmx512m",
                 "-Dstepup.db.url=" + SERVER + database,
                 "-Dstepup.db.user=postgres",
                 "-Dstepup.db.password=unused",
-                "-Dstepup.bootstrap.admin.token=" + ADMIN_TOKEN,
-                "-Dstepup.secret.key=" + SECRET_KEY,
+                secrets,
                 "-Dstepup.data.dir=" + logs.resolve("data"),
                 "-Dmp.jwt.verify.publickey=" + Base64.getEncoder().encodeToString(JWT_KEYS.getPublic().getEncoded()),
                 "-Dmp.jwt.verify.issuer=" + JWT_ISSUER,
@@ -103,6 +110,11 @@ public final class TestDatabase implements BeforeAllCallback {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String environment(String name, String otherwise) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? otherwise : value;
     }
 
     private static byte[] randomKey() {
