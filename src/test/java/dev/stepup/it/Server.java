@@ -1,5 +1,7 @@
 package dev.stepup.it;
 
+import java.net.URI;
+
 /** Which server the Arquillian suite runs on: the failsafe execution "wildfly" says WildFly. */
 public final class Server {
 
@@ -10,8 +12,14 @@ public final class Server {
         return "wildfly".equals(System.getProperty("arquillian.launch"));
     }
 
-    /** StepUp's own series at {@code /metrics}: MicroProfile Metrics, which Payara has and WildFly has not. */
-    public static boolean hasMicroProfileMetrics() {
-        return !isWildFly();
+    /**
+     * StepUp's metrics in Prometheus text: Payara's MicroProfile Metrics at {@code /metrics} on
+     * the application port; WildFly's Micrometer at {@code /prometheus} on the management port
+     * (9990, moved by the suite's port offset of 100).
+     */
+    public static Api.Reply metrics(Api api) {
+        return isWildFly()
+                ? Api.at(URI.create("http://127.0.0.1:10090/")).get("/prometheus")
+                : api.header("Accept", "text/plain").get("/metrics?scope=application");
     }
 }

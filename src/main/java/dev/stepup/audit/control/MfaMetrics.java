@@ -6,6 +6,8 @@ import dev.stepup.registration.entity.RegistrationStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -15,23 +17,21 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Tag;
-import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
- * MFA metrics at {@code /metrics}: verifications by purpose and outcome, enrolments started
- * and confirmed, and registrations by status (counted in the database, at most every ten
- * seconds, so scrapes of several instances agree).
+ * MFA metrics: verifications by purpose and outcome, enrolments started and confirmed, and
+ * registrations by status (counted in the database, at most every ten seconds, so scrapes of
+ * several instances agree), written to whichever {@link MetricSink} the server supports.
  */
 @ApplicationScoped
 public class MfaMetrics {
 
     static final Duration GAUGE_FRESHNESS = Duration.ofSeconds(10);
 
+    /** The sinks of the server's metrics APIs that could load here: one on Payara, one on WildFly. */
     @Inject
-    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
-    MetricRegistry registry;
+    @Any
+    Instance<MetricSink> sinks;
 
     @PersistenceContext
     EntityManager em;
@@ -41,23 +41,26 @@ public class MfaMetrics {
 
     void registerGauges(@Observes @Initialized(ApplicationScoped.class) Object started) {
         for (RegistrationStatus status : new RegistrationStatus[] {RegistrationStatus.CHALLENGE, RegistrationStatus.REGISTERED}) {
-            registry.gauge("stepup_registrations", () -> registrations(status), new Tag("status", status.name()));
+            sinks.forEach(sink -> sink.gauge("stepup_registrations", Map.of("status", status.name()),
+                    () -> registrations(status)));
         }
     }
 
     void verified(@Observes OtpVerified event) {
-        registry.counter("stepup_verifications",
-                new Tag("purpose", event.purpose().name().toLowerCase(Locale.ROOT)),
-                new Tag("outcome", event.outcome().name().toLowerCase(Locale.ROOT))).inc();
+        increment("stepup_verifications", Map.of("purpose", event.purpose().name().toLowerCase(Locale.ROOT),
+                "outcome", event.outcome().name().toLowerCase(Locale.ROOT)));
     }
 
     void enrolment(@Observes RegistrationChanged event) {
         switch (event.kind()) {
-            case CHALLENGE_STARTED -> registry.counter("stepup_enrolments", new Tag("stage", "started")).inc();
-            case CONFIRMED -> registry.counter("stepup_enrolments", new Tag("stage", "confirmed")).inc();
-            default -> registry.counter("stepup_registrations_deleted",
-                    new Tag("how", event.kind().name().toLowerCase(Locale.ROOT))).inc();
+            case CHALLENGE_STARTED -> increment("stepup_enrolments", Map.of("stage", "started"));
+            case CONFIRMED -> increment("stepup_enrolments", Map.of("stage", "confirmed"));
+            default -> increment("stepup_registrations_deleted", Map.of("how", event.kind().name().toLowerCase(Locale.ROOT)));
         }
+    }
+
+    private void increment(String name, Map<String, String> tags) {
+        sinks.forEach(sink -> sink.increment(name, tags));
     }
 
     private long registrations(RegistrationStatus status) {
