@@ -68,8 +68,9 @@ public final class TestDatabase implements BeforeAllCallback {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        String secrets = System.getenv("STEPUP_SECRET_KEY") != null ? ""
-                : "-Dstepup.bootstrap.admin.token=" + ADMIN_TOKEN + " -Dstepup.secret.key=" + SECRET_KEY;
+        // Each secret the environment does not give the server (it inherits the environment) goes as an option.
+        String secrets = (inEnvironment("STEPUP_BOOTSTRAP_ADMIN_TOKEN") ? "" : "-Dstepup.bootstrap.admin.token=" + ADMIN_TOKEN)
+                + (inEnvironment("STEPUP_SECRET_KEY") ? "" : " -Dstepup.secret.key=" + SECRET_KEY);
         String settings = String.join(" ",
                 "-Xmx512m",
                 "-Dstepup.db.url=" + SERVER + database,
@@ -113,8 +114,12 @@ public final class TestDatabase implements BeforeAllCallback {
     }
 
     private static String environment(String name, String otherwise) {
+        return inEnvironment(name) ? System.getenv(name) : otherwise;
+    }
+
+    private static boolean inEnvironment(String name) {
         String value = System.getenv(name);
-        return value == null || value.isBlank() ? otherwise : value;
+        return value != null && !value.isBlank();
     }
 
     private static byte[] randomKey() {

@@ -3,9 +3,12 @@ package dev.stepup.audit.control;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 
 /** StepUp's metrics in WildFly's Micrometer registry (its Prometheus endpoint, see wildfly.cli). */
@@ -14,6 +17,9 @@ public class MicrometerMetricSink implements MetricSink {
 
     @Inject
     MeterRegistry registry;
+
+    /** WildFly's registry outlives a deployment: the gauges go with the deployment that made them. */
+    private final List<Gauge> gauges = new CopyOnWriteArrayList<>();
 
     @Override
     public void increment(String name, Map<String, String> tags) {
@@ -24,7 +30,14 @@ public class MicrometerMetricSink implements MetricSink {
     public void gauge(String name, Map<String, String> tags, LongSupplier value) {
         // Held strongly: Micrometer keeps only a weak reference by default, and the supplier
         // has no other owner.
-        Gauge.builder(name, value, LongSupplier::getAsLong).tags(tags(tags)).strongReference(true).register(registry);
+        gauges.add(Gauge.builder(name, value, LongSupplier::getAsLong).tags(tags(tags)).strongReference(true)
+                .register(registry));
+    }
+
+    @PreDestroy
+    void removeGauges() {
+        gauges.forEach(registry::remove);
+        gauges.clear();
     }
 
     private static Tags tags(Map<String, String> tags) {
