@@ -15,13 +15,15 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The registrations listing and the purge of stale challenges.
  *
- * <p>The listing is in the order registrations were created ({@code list_order}). Neither
+ * <p>The listing is in the order users first enrolled ({@code list_order}). Neither
  * its count nor its offset walks the registrations: both come from {@code registration_tally},
  * which a database trigger keeps (how many registrations of each factor and status lie in each
  * block of {@link RegistrationTallyTrigger#BLOCK} consecutive {@code list_order} values). The
@@ -106,6 +108,18 @@ public class RegistrationsOverview {
             changes.fire(new RegistrationChanged(RegistrationChanged.Kind.PURGED, actor, null, factor));
         }
         return deleted;
+    }
+
+    /** How many registrations there are in each status, of every factor: from the tally, not a scan. */
+    public Map<RegistrationStatus, Long> countsByStatus() {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select status, sum(n) from registration_tally group by status")
+                .getResultList();
+        Map<RegistrationStatus, Long> counts = new EnumMap<>(RegistrationStatus.class);
+        for (Object[] row : rows) {
+            counts.put(RegistrationStatus.valueOf((String) row[0]), ((Number) row[1]).longValue());
+        }
+        return counts;
     }
 
     /** Drops the tally's rows of blocks that no registration is left in; returns how many. */

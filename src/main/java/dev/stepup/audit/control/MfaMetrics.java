@@ -1,19 +1,18 @@
 package dev.stepup.audit.control;
 
+import dev.stepup.admin.control.RegistrationsOverview;
 import dev.stepup.otp.control.OtpVerified;
 import dev.stepup.registration.control.RegistrationChanged;
 import dev.stepup.registration.entity.RegistrationStatus;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,13 +30,21 @@ public class MfaMetrics {
     /** The sinks of the server's metrics APIs that could load here: one on Payara, one on WildFly. */
     @Inject
     @Any
-    Instance<MetricSink> sinks;
+    Instance<MetricSink> available;
 
-    @PersistenceContext
-    EntityManager em;
+    /** {@link #available}, resolved once rather than on every verification. */
+    private List<MetricSink> sinks = List.of();
+
+    @Inject
+    RegistrationsOverview overview;
 
     private volatile Map<RegistrationStatus, Long> counts = Map.of();
     private volatile Instant countedAt = Instant.EPOCH;
+
+    @PostConstruct
+    void resolveSinks() {
+        sinks = available.stream().toList();
+    }
 
     void registerGauges(@Observes @Initialized(ApplicationScoped.class) Object started) {
         for (RegistrationStatus status : new RegistrationStatus[] {RegistrationStatus.CHALLENGE, RegistrationStatus.REGISTERED}) {
@@ -65,15 +72,7 @@ public class MfaMetrics {
 
     private long registrations(RegistrationStatus status) {
         if (countedAt.plus(GAUGE_FRESHNESS).isBefore(Instant.now())) {
-            Map<RegistrationStatus, Long> fresh = new EnumMap<>(RegistrationStatus.class);
-            // From the tally the database keeps for the admin listing, not a scan of every registration.
-            @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("select status, sum(n) from registration_tally group by status")
-                    .getResultList();
-            for (Object[] row : rows) {
-                fresh.put(RegistrationStatus.valueOf((String) row[0]), ((Number) row[1]).longValue());
-            }
-            counts = fresh;
+            counts = overview.countsByStatus();
             countedAt = Instant.now();
         }
         return counts.getOrDefault(status, 0L);
