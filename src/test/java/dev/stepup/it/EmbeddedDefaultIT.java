@@ -133,6 +133,9 @@ class EmbeddedDefaultIT {
             // Logged once, as the contract says: the only way in for whoever reads the console.
             server.stop();
             String log = Files.readString(server.log(), StandardCharsets.UTF_8);
+            // A clean start: a newcomer reads any SEVERE line as a failure.
+            assertThat(log.lines().filter(line -> line.contains("SEVERE")))
+                    .as("SEVERE lines in %s", server.log()).isEmpty();
             assertThat(Pattern.compile(Pattern.quote(token)).matcher(log).results().count())
                     .as("times the generated token appears in %s", server.log())
                     .isEqualTo(1);

@@ -5,8 +5,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Where {@link MfaMetrics} writes: the server's metrics API. Payara has MicroProfile Metrics
- * ({@link MicroProfileMetricSink}), WildFly has Micrometer ({@link MicrometerMetricSink}); the
- * sink whose API the server lacks fails to load, and CDI leaves it out.
+ * ({@link MicroProfileMetricSink}), WildFly has Micrometer ({@link MicrometerMetricSink}). Where
+ * MicroProfile Metrics is missing CDI leaves its sink out; the Micrometer sink loads on any
+ * server and writes only where it finds a registry.
  */
 public interface MetricSink {
 

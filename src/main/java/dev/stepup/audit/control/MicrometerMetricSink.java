@@ -1,50 +1,66 @@
 package dev.stepup.audit.control;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 
-/** StepUp's metrics in WildFly's Micrometer registry (its Prometheus endpoint, see wildfly.cli). */
+/**
+ * StepUp's metrics in WildFly's Micrometer registry (its Prometheus endpoint, see
+ * wildfly.cli). No Micrometer type appears in this bean's fields or methods, so servers
+ * without Micrometer (Payara) load it without complaint; there it finds no registry and
+ * writes nothing. {@link MicrometerMeters} holds the Micrometer code.
+ */
 @ApplicationScoped
 public class MicrometerMetricSink implements MetricSink {
 
-    @Inject
-    MeterRegistry registry;
+    static final String REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
 
-    /** WildFly's registry outlives a deployment: the gauges go with the deployment that made them. */
-    private final List<Gauge> gauges = new CopyOnWriteArrayList<>();
+    @Inject
+    @Any
+    Instance<Object> beans;
+
+    /** Null where the server has no Micrometer registry. */
+    private MicrometerMeters meters;
+
+    @PostConstruct
+    void connect() {
+        if (available()) {
+            meters = MicrometerMeters.connect(beans);
+        }
+    }
+
+    private static boolean available() {
+        try {
+            Class.forName(REGISTRY, false, MicrometerMetricSink.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
 
     @Override
     public void increment(String name, Map<String, String> tags) {
-        registry.counter(name, tags(tags)).increment();
+        if (meters != null) {
+            meters.increment(name, tags);
+        }
     }
 
     @Override
     public void gauge(String name, Map<String, String> tags, LongSupplier value) {
-        // Held strongly: Micrometer keeps only a weak reference by default, and the supplier
-        // has no other owner.
-        gauges.add(Gauge.builder(name, value, LongSupplier::getAsLong).tags(tags(tags)).strongReference(true)
-                .register(registry));
+        if (meters != null) {
+            meters.gauge(name, tags, value);
+        }
     }
 
     @PreDestroy
     void removeGauges() {
-        gauges.forEach(registry::remove);
-        gauges.clear();
-    }
-
-    private static Tags tags(Map<String, String> tags) {
-        Tags all = Tags.empty();
-        for (Map.Entry<String, String> tag : tags.entrySet()) {
-            all = all.and(tag.getKey(), tag.getValue());
+        if (meters != null) {
+            meters.removeGauges();
         }
-        return all;
     }
 }
