@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The built WAR on Payara Micro (or WildFly, {@link #startWildFly}) in a process of its own,
  * started the way a user starts it:
- * {@code java -jar payara-micro.jar --deploy stepup.war --port <port> --nocluster}, in a
+ * {@code java -jar payara-micro.jar --deploy stepup.war --port <port> --nohazelcast}, in a
  * working directory of the caller's choice and with exactly the {@code STEPUP_*} environment
  * the caller gives (none is inherited). Output goes to a log file under {@code target/it-logs}.
  * Closing it stops the server with SIGTERM, as a service manager would.
@@ -73,7 +73,7 @@ public final class ServerProcess implements AutoCloseable {
                     "-jar", jar.toString(),
                     "--deploy", war.toString(),
                     "--port", Integer.toString(port),
-                    "--nocluster"));
+                    "--nohazelcast"));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(workingDirectory.toFile())
                     .redirectErrorStream(true)

@@ -82,7 +82,8 @@ public final class TestDatabase implements BeforeAllCallback {
                 "-Dmp.jwt.verify.issuer=" + JWT_ISSUER,
                 "-Dmp.jwt.verify.audiences=" + JWT_AUDIENCE);
         System.setProperty("payara.cmdOptions", settings);
-        System.setProperty("payara.extraMicroOptions", "--logtofile " + serverLog());
+        // As the README's production start: no Hazelcast at all.
+        System.setProperty("payara.extraMicroOptions", "--nohazelcast --logtofile " + serverLog());
         // WildFly (the failsafe execution "wildfly"): the same settings, its ports moved by 100
         // so as not to meet anything on 8080 or 9990, and server.log written where ServerLogs reads.
         System.setProperty("arq.container.wildfly.configuration.javaVmArguments", String.join(" ", settings,
