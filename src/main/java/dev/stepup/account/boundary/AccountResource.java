@@ -12,6 +12,7 @@ import dev.stepup.platform.boundary.Responses;
 import dev.stepup.stepup.boundary.StepUpRequired;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.transaction.Transactional;
@@ -29,6 +30,7 @@ import java.util.Map;
  * one's token hands out a credential, so it needs a fresh step-up every time; the admin
  * endpoint {@code POST /api/users/{userId}/tokens} stays unguarded for batch jobs.
  */
+@ApplicationScoped
 @Path("me")
 @DenyAll
 @Produces(Responses.JSON)

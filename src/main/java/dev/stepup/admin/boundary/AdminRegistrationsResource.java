@@ -18,6 +18,7 @@ import dev.stepup.registration.entity.Factor;
 import dev.stepup.registration.entity.RegistrationStatus;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.DELETE;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** {@code /api/mfa/admin/registrations/{factor}}: other users' registrations. */
+@ApplicationScoped
 @Path("mfa/admin/registrations/{factor}")
 @DenyAll
 @Produces(Responses.JSON)

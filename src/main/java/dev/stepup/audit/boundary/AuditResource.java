@@ -9,6 +9,7 @@ import dev.stepup.platform.boundary.PageRequest;
 import dev.stepup.platform.boundary.Responses;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** {@code GET /api/audit}: the audit trail, newest first, for a TenantAdmin. */
+@ApplicationScoped
 @Path("audit")
 @DenyAll
 @Produces(Responses.JSON)

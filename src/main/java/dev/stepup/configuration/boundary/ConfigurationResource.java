@@ -7,6 +7,7 @@ import dev.stepup.platform.boundary.RequestBodies;
 import dev.stepup.platform.boundary.Responses;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 /** {@code /api/step-up/configuration}: everyone may read it, a TenantAdmin may change it. */
+@ApplicationScoped
 @Path("step-up/configuration")
 @DenyAll
 @Produces(Responses.JSON)

@@ -1,6 +1,7 @@
 package dev.stepup.health.boundary;
 
 import jakarta.annotation.security.PermitAll;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.Path;
@@ -9,6 +10,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.Map;
 
 /** A cheap liveness probe for load balancers: {@code HEAD /api/health} → 200, no authentication. */
+@ApplicationScoped
 @Path("health")
 @PermitAll
 public class HealthResource {

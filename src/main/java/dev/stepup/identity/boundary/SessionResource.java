@@ -10,6 +10,7 @@ import dev.stepup.platform.control.Transport;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -26,6 +27,7 @@ import jakarta.ws.rs.core.Response;
  * {@code HttpOnly; SameSite=Strict; Path=/}, {@code Secure} over HTTPS, and lives until the
  * browser closes or the server ends the session.
  */
+@ApplicationScoped
 @Path("session")
 @DenyAll
 @Produces(Responses.JSON)

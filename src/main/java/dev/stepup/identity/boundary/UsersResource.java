@@ -18,6 +18,7 @@ import dev.stepup.registration.control.Registrations;
 import dev.stepup.registration.entity.Factor;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -36,6 +37,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Users and service identities, and their API tokens. */
+@ApplicationScoped
 @Path("users")
 @DenyAll
 @Produces(Responses.JSON)

@@ -14,6 +14,7 @@ import dev.stepup.registration.entity.Factor;
 import dev.stepup.registration.entity.RegistrationStatus;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -28,6 +29,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /** Self-service enrolment: {@code /api/mfa/register/{factor}}. */
+@ApplicationScoped
 @Path("mfa/register/{factor}")
 @DenyAll
 @Produces(Responses.JSON)

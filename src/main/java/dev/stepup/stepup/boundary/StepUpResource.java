@@ -20,6 +20,7 @@ import dev.stepup.stepup.control.CompletionIds;
 import dev.stepup.stepup.control.StepUpGuard;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -31,7 +32,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Step-up: {@code /api/step-up/authenticate/{factor}} and {@code /api/step-up/status}. */
+@ApplicationScoped
 @Path("step-up")
 @DenyAll
 @Produces(Responses.JSON)
@@ -69,7 +70,7 @@ public class StepUpResource {
     @Inject
     Clock clock;
 
-    @Context
+    @Inject
     HttpServletRequest request;
 
     @POST
