@@ -49,7 +49,11 @@ import java.util.regex.Pattern;
  */
 public final class StepUpBench {
 
-    static final int[] CLIENTS = {1, 4, 16, 64};
+    /** Client counts; {@code -Dbench.clients=16} runs one, for quick comparisons while profiling. */
+    static final int[] CLIENTS = Arrays.stream(System.getProperty("bench.clients", "1,4,16,64").split(","))
+            .mapToInt(c -> Integer.parseInt(c.trim())).toArray();
+    /** {@code -Dbench.listing=false} skips the admin listing's million rows. */
+    static final boolean LISTING = Boolean.parseBoolean(System.getProperty("bench.listing", "true"));
     static final Duration PHASE = Duration.ofSeconds(Long.getLong("bench.phase.seconds", 6));
     static final int USERS = Integer.getInteger("bench.users", 2400);
     static final String PG = "jdbc:postgresql://127.0.0.1:5432/";
@@ -62,10 +66,29 @@ public final class StepUpBench {
     private String databaseName;
 
     public static void main(String[] args) throws Exception {
-        new StepUpBench().run();
+        String versus = System.getProperty("bench.versus", "");
+        if (versus.isBlank()) {
+            new StepUpBench().run();
+        } else {
+            versus(Path.of(versus).toAbsolutePath());
+        }
     }
 
-    void run() throws Exception {
+    /** A server of the bench's own, on a database of its own. */
+    private record Started(ServerProcess server, Path work, String database, double startSeconds) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            server.close();
+            ServerProcess.deleteTree(work);
+            sql("postgres", "drop database if exists " + database + " with (force)");
+        }
+    }
+
+    private Started start(String name, Path war) throws Exception {
+        return start(name, war, serverJvmOptions());
+    }
+
+    private Started start(String name, Path war, List<String> jvmOptions) throws Exception {
         String database = "stepup_bench_" + System.currentTimeMillis();
         sql("postgres", "create database " + database);
         databaseName = database;
@@ -80,26 +103,110 @@ public final class StepUpBench {
                 // As the README's small-footprint start: glibc keeps two malloc arenas, not one per thread.
                 "MALLOC_ARENA_MAX", "2");
         Instant started = Instant.now();
-        ServerProcess server = ServerProcess.start("bench", environment, work, ServerProcess.freePort(),
-                Path.of(System.getProperty("stepup.war", "target/stepup.war")).toAbsolutePath(), serverJvmOptions());
-        try {
-            server.awaitReady(Duration.ofSeconds(240));
-            double startSeconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
-            base = server.base();
-            header(database);
+        ServerProcess server = ServerProcess.start(name, environment, work, ServerProcess.freePort(), war, jvmOptions);
+        server.awaitReady(Duration.ofSeconds(240));
+        base = server.base();
+        return new Started(server, work, database, Duration.between(started, Instant.now()).toMillis() / 1000.0);
+    }
+
+    void run() throws Exception {
+        try (Started started = start("bench", Path.of(System.getProperty("stepup.war", "target/stepup.war")).toAbsolutePath())) {
+            header();
             List<Enrolled> users = enrol(USERS);
+            warmUp(CLIENTS[CLIENTS.length - 1], users);
             long[] rss = new long[1];
-            throughput(users, server.pid(), rss);
-            listing(database);
+            throughput(users, started.server().pid(), rss);
+            if (LISTING) {
+                listing(started.database());
+            }
             report.append("\n## Footprint (").append(String.join(" ", serverJvmOptions()))
                     .append(", MALLOC_ARENA_MAX=2)\n\n| figure | value |\n|---|---|\n")
-                    .append(String.format(Locale.ROOT, "| start to ready (process start to HEAD /api/health 200) | %.1f s |%n", startSeconds))
+                    .append(String.format(Locale.ROOT, "| start to ready (process start to HEAD /api/health 200) | %.1f s |%n",
+                            started.startSeconds()))
                     .append(String.format(Locale.ROOT, "| resident memory at the end of the 64-client step-up phase | %d MB |%n", rss[0] / 1024));
-        } finally {
-            server.close();
-            ServerProcess.deleteTree(work);
-            sql("postgres", "drop database if exists " + database + " with (force)");
         }
+        write();
+    }
+
+    /**
+     * {@code -Dbench.versus=other.war}: this build's WAR and another, each on a server and
+     * database of its own, measured in turn (this, other, this, other, ...) at the last of
+     * {@code bench.clients}, so that a change is judged by ratios taken minutes apart on the
+     * same machine rather than by runs an hour apart.
+     */
+    private static void versus(Path otherWar) throws Exception {
+        int clients = CLIENTS[CLIENTS.length - 1];
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        StepUpBench self = new StepUpBench();
+        StepUpBench other = new StepUpBench();
+        try (Started a = self.start("this", Path.of(System.getProperty("stepup.war", "target/stepup.war")).toAbsolutePath());
+             Started b = other.start("versus", otherWar, versusJvmOptions())) {
+            self.header();
+            self.report.append("\nThis build against ").append(otherWar).append(" (").append(String.join(" ", versusJvmOptions()))
+                    .append("), ").append(clients)
+                    .append(" clients, in turn; start to ready ")
+                    .append(String.format(Locale.ROOT, "%.1f s against %.1f s.%n%n", a.startSeconds(), b.startSeconds()))
+                    .append("| round | WAR | (a) valid req/s | p50 ms | (b) wrong req/s | p50 ms | (c) health req/s | p50 ms | RSS MB |\n")
+                    .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            List<Enrolled> ours = self.enrol(USERS);
+            List<Enrolled> theirs = other.enrol(USERS);
+            self.warmUp(clients, ours);
+            other.warmUp(clients, theirs);
+            double[][] sums = new double[2][3];
+            for (int round = 1; round <= rounds; round++) {
+                for (int side = 0; side < 2; side++) {
+                    StepUpBench bench = side == 0 ? self : other;
+                    List<Enrolled> users = side == 0 ? ours : theirs;
+                    Result valid = bench.valid(clients, bench.validQueue(users));
+                    Result wrong = bench.wrong(clients, bench.wrongUsers(users));
+                    Result health = bench.health(clients);
+                    long rss = rssKb((side == 0 ? a : b).server().pid()) / 1024;
+                    sums[side][0] += valid.perSecond();
+                    sums[side][1] += wrong.perSecond();
+                    sums[side][2] += health.perSecond();
+                    self.report.append(String.format(Locale.ROOT, "| %d | %s | %.0f | %.1f | %.0f | %.1f | %.0f | %.1f | %d |%n",
+                            round, side == 0 ? "this" : "versus", valid.perSecond(), valid.p50Millis(),
+                            wrong.perSecond(), wrong.p50Millis(), health.perSecond(), health.p50Millis(), rss));
+                }
+            }
+            self.report.append(String.format(Locale.ROOT, "%nThis build / versus, sums over the rounds: (a) %.2f, (b) %.2f, (c) %.2f%n",
+                    sums[0][0] / sums[1][0], sums[0][1] / sums[1][1], sums[0][2] / sums[1][2]));
+        }
+        self.write();
+    }
+
+    /** The versus server's JVM options: the bench's, then {@code -Dbench.versus.jvm=...}. */
+    private static List<String> versusJvmOptions() {
+        List<String> options = new ArrayList<>(serverJvmOptions());
+        String extra = System.getProperty("bench.versus.jvm", "");
+        if (!extra.isBlank()) {
+            options.addAll(Arrays.asList(extra.trim().split("\\s+")));
+        }
+        return options;
+    }
+
+    /**
+     * Unmeasured load before the measured phases ({@code bench.warmup.seconds}, 20 by
+     * default): the server is measured with its hot path compiled, as a server that has run
+     * for a while is, not while the JIT compiler still competes with it for the two cores.
+     * Wrong codes mostly, as valid ones are scarce (one per user and time step).
+     */
+    private void warmUp(int clients, List<Enrolled> users) throws Exception {
+        long seconds = Long.getLong("bench.warmup.seconds", 20);
+        if (seconds <= 0) {
+            return;
+        }
+        List<Enrolled> wrongUsers = wrongUsers(users);
+        AtomicLong next = new AtomicLong();
+        load(clients, Duration.ofSeconds(seconds), i -> {
+            Enrolled user = wrongUsers.get((int) (next.getAndIncrement() % wrongUsers.size()));
+            return post(user.token, "/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.totp.wrongCode() + "\"}");
+        }, body -> true);
+        load(clients, Duration.ofSeconds(Math.max(1, seconds / 10)), i -> HttpRequest.newBuilder(base.resolve("api/health"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), body -> true);
+    }
+
+    private void write() throws IOException {
         Path out = Path.of("target", "bench", "results.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report.toString(), StandardCharsets.UTF_8);
@@ -108,13 +215,14 @@ public final class StepUpBench {
     }
 
     /**
-     * The README's small-footprint JVM options ({@code -Xmx256m}, the serial collector, a 64 MB
-     * code cache, 512 KB thread stacks), plus {@code -Dbench.server.jvm=...} (for example a
-     * flight recording).
+     * The README's small-footprint JVM options ({@code -Xmx256m}, the serial collector, the C1
+     * compiler only, a 64 MB code cache, 512 KB thread stacks), plus
+     * {@code -Dbench.server.jvm=...} (for example a flight recording, or
+     * {@code -XX:TieredStopAtLevel=4} for C2 as well).
      */
     private static List<String> serverJvmOptions() {
-        List<String> options = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=64m",
-                "-Xss512k"));
+        List<String> options = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-XX:ReservedCodeCacheSize=64m", "-Xss512k"));
         String extra = System.getProperty("bench.server.jvm", "");
         if (!extra.isBlank()) {
             options.addAll(Arrays.asList(extra.trim().split("\\s+")));
@@ -122,7 +230,7 @@ public final class StepUpBench {
         return options;
     }
 
-    private void header(String database) throws IOException {
+    private void header() throws IOException {
         report.append("# StepUp benchmark, ").append(Instant.now().toString(), 0, 10).append("\n\n")
                 .append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                 .append(Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ")).append("; ")
@@ -181,8 +289,8 @@ public final class StepUpBench {
     }
 
     private void throughput(List<Enrolled> users, long pid, long[] rss) throws Exception {
-        ConcurrentLinkedQueue<Enrolled> valid = new ConcurrentLinkedQueue<>(users.subList(0, users.size() * 3 / 4));
-        List<Enrolled> wrongUsers = users.subList(users.size() - users.size() / 4, users.size());
+        ConcurrentLinkedQueue<Enrolled> valid = validQueue(users);
+        List<Enrolled> wrongUsers = wrongUsers(users);
         report.append("\n## Step-up hot path\n\n")
                 .append("| clients | (a) valid codes req/s | p50 ms | p99 ms | (b) wrong codes req/s | p50 ms | p99 ms "
                         + "| (c) HEAD /api/health req/s | p50 ms | p99 ms | (d) pgbench accept SQL tx/s | avg ms "
@@ -190,29 +298,12 @@ public final class StepUpBench {
                 .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Path script = pgbenchScript(users.size());
         for (int clients : CLIENTS) {
-            Result valid1 = load(clients, i -> {
-                Enrolled user = nextUsable(valid);
-                if (user == null) {
-                    return null;
-                }
-                long step;
-                synchronized (user) {
-                    step = Math.max(user.totp.currentStep(), user.lastStep + 1);
-                    user.lastStep = step;
-                }
-                valid.add(user);
-                return post(user.token, "/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.totp.code(step) + "\"}");
-            }, body -> body.contains("SUCCESS"));
+            Result valid1 = valid(clients, valid);
             if (clients == CLIENTS[CLIENTS.length - 1]) {
                 rss[0] = rssKb(pid);
             }
-            AtomicLong next = new AtomicLong();
-            Result wrong = load(clients, i -> {
-                Enrolled user = wrongUsers.get((int) (next.getAndIncrement() % wrongUsers.size()));
-                return post(user.token, "/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.totp.wrongCode() + "\"}");
-            }, body -> body.contains("FAILED"));
-            Result health = load(clients, i -> HttpRequest.newBuilder(base.resolve("api/health"))
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), body -> true);
+            Result wrong = wrong(clients, wrongUsers);
+            Result health = health(clients);
             double[] pgbench = pgbench(clients, script);
             report.append(String.format(Locale.ROOT,
                     "| %d | %.0f | %.1f | %.1f | %.0f | %.1f | %.1f | %.0f | %.1f | %.1f | %.0f | %.1f | %.0f %% | %.0f %% |%n",
@@ -225,6 +316,48 @@ public final class StepUpBench {
                         .append(wrong.unexpected()).append(" in (b))\n\n");
             }
         }
+    }
+
+    /** Three quarters of the users serve (a), each valid code used once. */
+    private static ConcurrentLinkedQueue<Enrolled> validQueue(List<Enrolled> users) {
+        return new ConcurrentLinkedQueue<>(users.subList(0, users.size() * 3 / 4));
+    }
+
+    /** The other quarter serve (b). */
+    private static List<Enrolled> wrongUsers(List<Enrolled> users) {
+        return users.subList(users.size() - users.size() / 4, users.size());
+    }
+
+    /** (a): step-up with valid codes, each a real success. */
+    private Result valid(int clients, ConcurrentLinkedQueue<Enrolled> valid) throws Exception {
+        return load(clients, i -> {
+            Enrolled user = nextUsable(valid);
+            if (user == null) {
+                return null;
+            }
+            long step;
+            synchronized (user) {
+                step = Math.max(user.totp.currentStep(), user.lastStep + 1);
+                user.lastStep = step;
+            }
+            valid.add(user);
+            return post(user.token, "/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.totp.code(step) + "\"}");
+        }, body -> body.contains("SUCCESS"));
+    }
+
+    /** (b): step-up with wrong codes, below the (raised) throttle. */
+    private Result wrong(int clients, List<Enrolled> wrongUsers) throws Exception {
+        AtomicLong next = new AtomicLong();
+        return load(clients, i -> {
+            Enrolled user = wrongUsers.get((int) (next.getAndIncrement() % wrongUsers.size()));
+            return post(user.token, "/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.totp.wrongCode() + "\"}");
+        }, body -> body.contains("FAILED"));
+    }
+
+    /** (c): the bare server. */
+    private Result health(int clients) throws Exception {
+        return load(clients, i -> HttpRequest.newBuilder(base.resolve("api/health"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), body -> true);
     }
 
     /** A user whose next code is within the accepted skew now; null if none is. */
@@ -253,7 +386,12 @@ public final class StepUpBench {
 
     private Result load(int clients, Function<Integer, HttpRequest> requests, java.util.function.Predicate<String> expected)
             throws Exception {
-        Instant end = Instant.now().plus(PHASE);
+        return load(clients, PHASE, requests, expected);
+    }
+
+    private Result load(int clients, Duration phase, Function<Integer, HttpRequest> requests,
+                        java.util.function.Predicate<String> expected) throws Exception {
+        Instant end = Instant.now().plus(phase);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Future<long[]>> futures = new ArrayList<>();
         AtomicLong unexpected = new AtomicLong();
