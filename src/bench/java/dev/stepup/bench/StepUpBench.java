@@ -85,10 +85,24 @@ public final class StepUpBench {
     }
 
     private Started start(String name, Path war) throws Exception {
-        return start(name, war, serverJvmOptions());
+        return start(name, war, serverJvmOptions(), microOptions("bench.server.args"));
     }
 
-    private Started start(String name, Path war, List<String> jvmOptions) throws Exception {
+    /**
+     * The README's small-footprint Payara Micro option, at most 16 request threads, then
+     * {@code -Dbench.server.args=...} (this build) or {@code -Dbench.versus.args=...} (the
+     * other), split at spaces; a later option wins.
+     */
+    private static List<String> microOptions(String property) {
+        List<String> options = new ArrayList<>(List.of("--maxhttpthreads", "16"));
+        String value = System.getProperty(property, "");
+        if (!value.isBlank()) {
+            options.addAll(Arrays.asList(value.trim().split("\\s+")));
+        }
+        return options;
+    }
+
+    private Started start(String name, Path war, List<String> jvmOptions, List<String> microOptions) throws Exception {
         String database = "stepup_bench_" + System.currentTimeMillis();
         sql("postgres", "create database " + database);
         databaseName = database;
@@ -103,7 +117,7 @@ public final class StepUpBench {
                 // As the README's small-footprint start: glibc keeps two malloc arenas, not one per thread.
                 "MALLOC_ARENA_MAX", "2");
         Instant started = Instant.now();
-        ServerProcess server = ServerProcess.start(name, environment, work, ServerProcess.freePort(), war, jvmOptions);
+        ServerProcess server = ServerProcess.start(name, environment, work, ServerProcess.freePort(), war, jvmOptions, microOptions);
         server.awaitReady(Duration.ofSeconds(240));
         base = server.base();
         return new Started(server, work, database, Duration.between(started, Instant.now()).toMillis() / 1000.0);
@@ -119,8 +133,8 @@ public final class StepUpBench {
             if (LISTING) {
                 listing(started.database());
             }
-            report.append("\n## Footprint (").append(String.join(" ", serverJvmOptions()))
-                    .append(", MALLOC_ARENA_MAX=2)\n\n| figure | value |\n|---|---|\n")
+            report.append("\n## Footprint (").append(String.join(" ", serverJvmOptions())).append(", ")
+                    .append(String.join(" ", microOptions("bench.server.args"))).append(", MALLOC_ARENA_MAX=2)\n\n| figure | value |\n|---|---|\n")
                     .append(String.format(Locale.ROOT, "| start to ready (process start to HEAD /api/health 200) | %.1f s |%n",
                             started.startSeconds()))
                     .append(String.format(Locale.ROOT, "| resident memory at the end of the 64-client step-up phase | %d MB |%n", rss[0] / 1024));
@@ -140,10 +154,11 @@ public final class StepUpBench {
         StepUpBench self = new StepUpBench();
         StepUpBench other = new StepUpBench();
         try (Started a = self.start("this", Path.of(System.getProperty("stepup.war", "target/stepup.war")).toAbsolutePath());
-             Started b = other.start("versus", otherWar, versusJvmOptions())) {
+             Started b = other.start("versus", otherWar, versusJvmOptions(), microOptions("bench.versus.args"))) {
             self.header();
-            self.report.append("\nThis build against ").append(otherWar).append(" (").append(String.join(" ", versusJvmOptions()))
-                    .append("), ").append(clients)
+            self.report.append("\nThis build (").append(String.join(" ", microOptions("bench.server.args"))).append(") against ")
+                    .append(otherWar).append(" (").append(String.join(" ", versusJvmOptions())).append(" ")
+                    .append(String.join(" ", microOptions("bench.versus.args"))).append("), ").append(clients)
                     .append(" clients, in turn; start to ready ")
                     .append(String.format(Locale.ROOT, "%.1f s against %.1f s.%n%n", a.startSeconds(), b.startSeconds()))
                     .append("| round | WAR | (a) valid req/s | p50 ms | (b) wrong req/s | p50 ms | (c) health req/s | p50 ms | RSS MB |\n")

@@ -61,6 +61,12 @@ public final class ServerProcess implements AutoCloseable {
     /** As {@link #start(String, Map, Path, int, Path)}, with the JVM options given. */
     public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port, Path war,
                                       List<String> jvmOptions) {
+        return start(name, environment, workingDirectory, port, war, jvmOptions, List.of());
+    }
+
+    /** As {@link #start(String, Map, Path, int, Path, List)}, with more Payara Micro options. */
+    public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port, Path war,
+                                      List<String> jvmOptions, List<String> microOptions) {
         Path jar = existing("payara.microJar", "target/payara-micro.jar");
         Path logs = Path.of(System.getProperty("stepup.it.logs", "target/it-logs")).toAbsolutePath();
         try {
@@ -74,6 +80,7 @@ public final class ServerProcess implements AutoCloseable {
                     "--deploy", war.toString(),
                     "--port", Integer.toString(port),
                     "--nohazelcast"));
+            command.addAll(microOptions);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(workingDirectory.toFile())
                     .redirectErrorStream(true)
