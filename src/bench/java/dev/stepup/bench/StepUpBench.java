@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -85,7 +86,7 @@ public final class StepUpBench {
     }
 
     private Started start(String name, Path war) throws Exception {
-        return start(name, war, serverJvmOptions(), microOptions("bench.server.args"));
+        return start(name, war, jvmOptions("bench.server.jvm"), microOptions("bench.server.args"));
     }
 
     /**
@@ -133,7 +134,7 @@ public final class StepUpBench {
             if (LISTING) {
                 listing(started.database());
             }
-            report.append("\n## Footprint (").append(String.join(" ", serverJvmOptions())).append(", ")
+            report.append("\n## Footprint (").append(String.join(" ", jvmOptions("bench.server.jvm"))).append(", ")
                     .append(String.join(" ", microOptions("bench.server.args"))).append(", MALLOC_ARENA_MAX=2)\n\n| figure | value |\n|---|---|\n")
                     .append(String.format(Locale.ROOT, "| start to ready (process start to HEAD /api/health 200) | %.1f s |%n",
                             started.startSeconds()))
@@ -154,10 +155,11 @@ public final class StepUpBench {
         StepUpBench self = new StepUpBench();
         StepUpBench other = new StepUpBench();
         try (Started a = self.start("this", Path.of(System.getProperty("stepup.war", "target/stepup.war")).toAbsolutePath());
-             Started b = other.start("versus", otherWar, versusJvmOptions(), microOptions("bench.versus.args"))) {
+             Started b = other.start("versus", otherWar, jvmOptions("bench.versus.jvm"), microOptions("bench.versus.args"))) {
             self.header();
-            self.report.append("\nThis build (").append(String.join(" ", microOptions("bench.server.args"))).append(") against ")
-                    .append(otherWar).append(" (").append(String.join(" ", versusJvmOptions())).append(" ")
+            self.report.append("\nThis build (").append(String.join(" ", jvmOptions("bench.server.jvm"))).append(" ")
+                    .append(String.join(" ", microOptions("bench.server.args"))).append(") against ")
+                    .append(otherWar).append(" (").append(String.join(" ", jvmOptions("bench.versus.jvm"))).append(" ")
                     .append(String.join(" ", microOptions("bench.versus.args"))).append("), ").append(clients)
                     .append(" clients, in turn; start to ready ")
                     .append(String.format(Locale.ROOT, "%.1f s against %.1f s.%n%n", a.startSeconds(), b.startSeconds()))
@@ -188,16 +190,6 @@ public final class StepUpBench {
                     sums[0][0] / sums[1][0], sums[0][1] / sums[1][1], sums[0][2] / sums[1][2]));
         }
         self.write();
-    }
-
-    /** The versus server's JVM options: the bench's, then {@code -Dbench.versus.jvm=...}. */
-    private static List<String> versusJvmOptions() {
-        List<String> options = new ArrayList<>(serverJvmOptions());
-        String extra = System.getProperty("bench.versus.jvm", "");
-        if (!extra.isBlank()) {
-            options.addAll(Arrays.asList(extra.trim().split("\\s+")));
-        }
-        return options;
     }
 
     /**
@@ -231,14 +223,15 @@ public final class StepUpBench {
 
     /**
      * The README's small-footprint JVM options ({@code -Xmx256m}, the serial collector, the C1
-     * compiler only, a 64 MB code cache, 512 KB thread stacks), plus
-     * {@code -Dbench.server.jvm=...} (for example a flight recording, or
+     * compiler only, a 64 MB code cache, 512 KB thread stacks), then
+     * {@code -Dbench.server.jvm=...} (this build's server) or {@code -Dbench.versus.jvm=...}
+     * (the other), split at spaces; a later option wins (for example a flight recording, or
      * {@code -XX:TieredStopAtLevel=4} for C2 as well).
      */
-    private static List<String> serverJvmOptions() {
+    private static List<String> jvmOptions(String property) {
         List<String> options = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-XX:ReservedCodeCacheSize=64m", "-Xss512k"));
-        String extra = System.getProperty("bench.server.jvm", "");
+        String extra = System.getProperty(property, "");
         if (!extra.isBlank()) {
             options.addAll(Arrays.asList(extra.trim().split("\\s+")));
         }
@@ -399,13 +392,13 @@ public final class StepUpBench {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
     }
 
-    private Result load(int clients, Function<Integer, HttpRequest> requests, java.util.function.Predicate<String> expected)
+    private Result load(int clients, Function<Integer, HttpRequest> requests, Predicate<String> expected)
             throws Exception {
         return load(clients, PHASE, requests, expected);
     }
 
     private Result load(int clients, Duration phase, Function<Integer, HttpRequest> requests,
-                        java.util.function.Predicate<String> expected) throws Exception {
+                        Predicate<String> expected) throws Exception {
         Instant end = Instant.now().plus(phase);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Future<long[]>> futures = new ArrayList<>();

@@ -96,7 +96,7 @@ class EmbeddedDefaultIT {
     }
 
     @Test
-    void withoutBootstrapTokenTheGeneratedOneIsKeptForTheOwnerOnly() throws IOException {
+    void withoutBootstrapTokenTheGeneratedOneIsKeptForTheOwnerOnlyAndNothingIsLoggedAsSevere() throws IOException {
         try (ServerProcess server = ServerProcess.start("embedded-generated-token", Map.of(), workDir, ServerProcess.freePort())) {
             server.awaitReady(READY);
 

@@ -27,7 +27,11 @@ public class MfaMetrics {
 
     static final Duration GAUGE_FRESHNESS = Duration.ofSeconds(10);
 
-    /** The sinks of the server's metrics APIs that could load here: one on Payara, one on WildFly. */
+    /**
+     * The sinks of the server's metrics APIs that could load here: on Payara MicroProfile
+     * Metrics and the Micrometer sink, which finds no registry there and writes nothing; on
+     * WildFly the Micrometer sink.
+     */
     @Inject
     @Any
     Instance<MetricSink> available;

@@ -3,6 +3,7 @@ package dev.stepup.audit.control;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Instance;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +25,9 @@ final class MicrometerMeters {
         this.registry = registry;
     }
 
-    /** The server's registry, or null if it offers none to the application. */
+    /** The server's (default) registry, or null if it offers none to the application. */
     static MicrometerMeters connect(Instance<Object> beans) {
-        Instance<MeterRegistry> registry = beans.select(MeterRegistry.class);
+        Instance<MeterRegistry> registry = beans.select(MeterRegistry.class, Default.Literal.INSTANCE);
         return registry.isResolvable() ? new MicrometerMeters(registry.get()) : null;
     }
 

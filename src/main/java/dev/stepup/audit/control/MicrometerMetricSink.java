@@ -8,6 +8,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.logging.Logger;
 
 /**
  * StepUp's metrics in WildFly's Micrometer registry (its Prometheus endpoint, see
@@ -18,7 +19,9 @@ import java.util.function.LongSupplier;
 @ApplicationScoped
 public class MicrometerMetricSink implements MetricSink {
 
-    static final String REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
+    private static final String REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
+
+    private static final Logger LOG = Logger.getLogger(MicrometerMetricSink.class.getName());
 
     @Inject
     @Any
@@ -31,6 +34,12 @@ public class MicrometerMetricSink implements MetricSink {
     void connect() {
         if (available()) {
             meters = MicrometerMeters.connect(beans);
+            if (meters == null) {
+                // Micrometer is there but gives the application no registry: say so, as the
+                // metrics would otherwise just be missing.
+                LOG.warning("Micrometer is present but no MeterRegistry bean resolves: StepUp's metrics go nowhere;"
+                        + " see server-config/wildfly.cli for the micrometer subsystem");
+            }
         }
     }
 
