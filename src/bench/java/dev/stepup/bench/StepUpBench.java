@@ -95,7 +95,12 @@ public final class StepUpBench {
      * other), split at spaces; a later option wins.
      */
     private static List<String> microOptions(String property) {
-        List<String> options = new ArrayList<>(List.of("--maxhttpthreads", "16"));
+        return withOptionsOf(property, "--maxhttpthreads", "16");
+    }
+
+    /** {@code defaults}, then the system property {@code property}'s words. */
+    private static List<String> withOptionsOf(String property, String... defaults) {
+        List<String> options = new ArrayList<>(List.of(defaults));
         String value = System.getProperty(property, "");
         if (!value.isBlank()) {
             options.addAll(Arrays.asList(value.trim().split("\\s+")));
@@ -175,8 +180,8 @@ public final class StepUpBench {
                     StepUpBench bench = side == 0 ? self : other;
                     List<Enrolled> users = side == 0 ? ours : theirs;
                     Result valid = bench.valid(clients, bench.validQueue(users));
-                    Result wrong = bench.wrong(clients, bench.wrongUsers(users));
-                    Result health = bench.health(clients);
+                    Result wrong = bench.wrong(clients, PHASE, bench.wrongUsers(users));
+                    Result health = bench.health(clients, PHASE);
                     long rss = rssKb((side == 0 ? a : b).server().pid()) / 1024;
                     sums[side][0] += valid.perSecond();
                     sums[side][1] += wrong.perSecond();
@@ -203,14 +208,8 @@ public final class StepUpBench {
         if (seconds <= 0) {
             return;
         }
-        List<Enrolled> wrongUsers = wrongUsers(users);
-        AtomicLong next = new AtomicLong();
-        load(clients, Duration.ofSeconds(seconds), i -> {
-            Enrolled user = wrongUsers.get((int) (next.getAndIncrement() % wrongUsers.size()));
-            return post(user.token, "/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.totp.wrongCode() + "\"}");
-        }, body -> true);
-        load(clients, Duration.ofSeconds(Math.max(1, seconds / 10)), i -> HttpRequest.newBuilder(base.resolve("api/health"))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), body -> true);
+        wrong(clients, Duration.ofSeconds(seconds), wrongUsers(users));
+        health(clients, Duration.ofSeconds(Math.max(1, seconds / 10)));
     }
 
     private void write() throws IOException {
@@ -229,13 +228,8 @@ public final class StepUpBench {
      * {@code -XX:TieredStopAtLevel=4} for C2 as well).
      */
     private static List<String> jvmOptions(String property) {
-        List<String> options = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:ReservedCodeCacheSize=64m", "-Xss512k"));
-        String extra = System.getProperty(property, "");
-        if (!extra.isBlank()) {
-            options.addAll(Arrays.asList(extra.trim().split("\\s+")));
-        }
-        return options;
+        return withOptionsOf(property, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-XX:ReservedCodeCacheSize=64m", "-Xss512k");
     }
 
     private void header() throws IOException {
@@ -310,8 +304,8 @@ public final class StepUpBench {
             if (clients == CLIENTS[CLIENTS.length - 1]) {
                 rss[0] = rssKb(pid);
             }
-            Result wrong = wrong(clients, wrongUsers);
-            Result health = health(clients);
+            Result wrong = wrong(clients, PHASE, wrongUsers);
+            Result health = health(clients, PHASE);
             double[] pgbench = pgbench(clients, script);
             report.append(String.format(Locale.ROOT,
                     "| %d | %.0f | %.1f | %.1f | %.0f | %.1f | %.1f | %.0f | %.1f | %.1f | %.0f | %.1f | %.0f %% | %.0f %% |%n",
@@ -338,7 +332,7 @@ public final class StepUpBench {
 
     /** (a): step-up with valid codes, each a real success. */
     private Result valid(int clients, ConcurrentLinkedQueue<Enrolled> valid) throws Exception {
-        return load(clients, i -> {
+        return load(clients, PHASE, i -> {
             Enrolled user = nextUsable(valid);
             if (user == null) {
                 return null;
@@ -354,17 +348,17 @@ public final class StepUpBench {
     }
 
     /** (b): step-up with wrong codes, below the (raised) throttle. */
-    private Result wrong(int clients, List<Enrolled> wrongUsers) throws Exception {
+    private Result wrong(int clients, Duration phase, List<Enrolled> wrongUsers) throws Exception {
         AtomicLong next = new AtomicLong();
-        return load(clients, i -> {
+        return load(clients, phase, i -> {
             Enrolled user = wrongUsers.get((int) (next.getAndIncrement() % wrongUsers.size()));
             return post(user.token, "/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.totp.wrongCode() + "\"}");
         }, body -> body.contains("FAILED"));
     }
 
     /** (c): the bare server. */
-    private Result health(int clients) throws Exception {
-        return load(clients, i -> HttpRequest.newBuilder(base.resolve("api/health"))
+    private Result health(int clients, Duration phase) throws Exception {
+        return load(clients, phase, i -> HttpRequest.newBuilder(base.resolve("api/health"))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), body -> true);
     }
 
@@ -390,11 +384,6 @@ public final class StepUpBench {
                 .header("Authorization", "TOKEN " + token)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
-    }
-
-    private Result load(int clients, Function<Integer, HttpRequest> requests, Predicate<String> expected)
-            throws Exception {
-        return load(clients, PHASE, requests, expected);
     }
 
     private Result load(int clients, Duration phase, Function<Integer, HttpRequest> requests,
