@@ -41,7 +41,9 @@ import java.util.regex.Pattern;
  * codes (the throttle threshold raised so none is throttled); (c) {@code HEAD /api/health},
  * the bare server; (d) pgbench running the SQL the accept path needs (the conditional
  * replay update and the completion insert) as the database's ceiling; at 1, 4, 16 and 64
- * clients, with (a)/(d) and (b)/(c) as ratios measured in the same run;</li>
+ * clients, with (a)/(d) and (b)/(c) as ratios measured in the same run, and where the
+ * cores went in each phase (CPU per request of the load driver, the server and PostgreSQL,
+ * see {@link CpuAccount});</li>
  * <li>the admin listing's first, middle and last page at 10 000, 100 000 and 1 000 000
  * registrations;</li>
  * <li>start-to-ready seconds and resident memory under load.</li>
@@ -65,6 +67,7 @@ public final class StepUpBench {
     private final StringBuilder report = new StringBuilder();
     private URI base;
     private String databaseName;
+    private CpuAccount cpu;
 
     public static void main(String[] args) throws Exception {
         String versus = System.getProperty("bench.versus", "");
@@ -126,6 +129,7 @@ public final class StepUpBench {
         ServerProcess server = ServerProcess.start(name, environment, work, ServerProcess.freePort(), war, jvmOptions, microOptions);
         server.awaitReady(Duration.ofSeconds(240));
         base = server.base();
+        cpu = new CpuAccount(server.pid());
         return new Started(server, work, database, Duration.between(started, Instant.now()).toMillis() / 1000.0);
     }
 
@@ -168,13 +172,14 @@ public final class StepUpBench {
                     .append(String.join(" ", microOptions("bench.versus.args"))).append("), ").append(clients)
                     .append(" clients, in turn; start to ready ")
                     .append(String.format(Locale.ROOT, "%.1f s against %.1f s.%n%n", a.startSeconds(), b.startSeconds()))
-                    .append("| round | WAR | (a) valid req/s | p50 ms | (b) wrong req/s | p50 ms | (c) health req/s | p50 ms | RSS MB |\n")
-                    .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                    .append("| round | WAR | (a) valid req/s | p50 ms | server CPU ms each | (b) wrong req/s | p50 ms "
+                            + "| server CPU ms each | (c) health req/s | p50 ms | server CPU ms each | RSS MB |\n")
+                    .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             List<Enrolled> ours = self.enrol(USERS);
             List<Enrolled> theirs = other.enrol(USERS);
             self.warmUp(clients, ours);
             other.warmUp(clients, theirs);
-            double[][] sums = new double[2][3];
+            double[][] sums = new double[2][6];
             for (int round = 1; round <= rounds; round++) {
                 for (int side = 0; side < 2; side++) {
                     StepUpBench bench = side == 0 ? self : other;
@@ -186,13 +191,20 @@ public final class StepUpBench {
                     sums[side][0] += valid.perSecond();
                     sums[side][1] += wrong.perSecond();
                     sums[side][2] += health.perSecond();
-                    self.report.append(String.format(Locale.ROOT, "| %d | %s | %.0f | %.1f | %.0f | %.1f | %.0f | %.1f | %d |%n",
-                            round, side == 0 ? "this" : "versus", valid.perSecond(), valid.p50Millis(),
-                            wrong.perSecond(), wrong.p50Millis(), health.perSecond(), health.p50Millis(), rss));
+                    sums[side][3] += valid.cpu().serverMillis();
+                    sums[side][4] += wrong.cpu().serverMillis();
+                    sums[side][5] += health.cpu().serverMillis();
+                    self.report.append(String.format(Locale.ROOT,
+                            "| %d | %s | %.0f | %.1f | %.2f | %.0f | %.1f | %.2f | %.0f | %.1f | %.2f | %d |%n",
+                            round, side == 0 ? "this" : "versus", valid.perSecond(), valid.p50Millis(), valid.cpu().serverMillis(),
+                            wrong.perSecond(), wrong.p50Millis(), wrong.cpu().serverMillis(),
+                            health.perSecond(), health.p50Millis(), health.cpu().serverMillis(), rss));
                 }
             }
-            self.report.append(String.format(Locale.ROOT, "%nThis build / versus, sums over the rounds: (a) %.2f, (b) %.2f, (c) %.2f%n",
-                    sums[0][0] / sums[1][0], sums[0][1] / sums[1][1], sums[0][2] / sums[1][2]));
+            self.report.append(String.format(Locale.ROOT, "%nThis build / versus, sums over the rounds: throughput (a) %.2f, (b) %.2f,"
+                            + " (c) %.2f; server CPU per request (a) %.2f, (b) %.2f, (c) %.2f%n",
+                    sums[0][0] / sums[1][0], sums[0][1] / sums[1][1], sums[0][2] / sums[1][2],
+                    sums[0][3] / sums[1][3], sums[0][4] / sums[1][4], sums[0][5] / sums[1][5]));
         }
         self.write();
     }
@@ -287,7 +299,11 @@ public final class StepUpBench {
 
     // ---------------------------------------------------------------- throughput
 
-    record Result(double perSecond, double p50Millis, double p99Millis, long requests, long unexpected) {
+    record Result(double perSecond, double p50Millis, double p99Millis, long requests, long unexpected, CpuAccount.Usage cpu) {
+    }
+
+    /** pgbench's transactions a second and average latency, and the CPU each transaction took. */
+    record Pgbench(double perSecond, double averageMillis, CpuAccount.Usage cpu) {
     }
 
     private void throughput(List<Enrolled> users, long pid, long[] rss) throws Exception {
@@ -299,6 +315,11 @@ public final class StepUpBench {
                         + "| (a)/(d) | (b)/(c) |\n")
                 .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Path script = pgbenchScript(users.size());
+        StringBuilder cpuTable = new StringBuilder("\n### Where the cores go\n\n"
+                + "CPU milliseconds per request (per transaction for pgbench) of the load driver (pgbench in (d)), "
+                + "the server and PostgreSQL, from /proc; busy is their sum's share of the machine's cores.\n\n"
+                + "| clients | phase | driver ms | server ms | PostgreSQL ms | together ms | cores busy |\n"
+                + "|---:|---|---:|---:|---:|---:|---:|\n");
         for (int clients : CLIENTS) {
             Result valid1 = valid(clients, valid);
             if (clients == CLIENTS[CLIENTS.length - 1]) {
@@ -306,18 +327,29 @@ public final class StepUpBench {
             }
             Result wrong = wrong(clients, PHASE, wrongUsers);
             Result health = health(clients, PHASE);
-            double[] pgbench = pgbench(clients, script);
+            Pgbench pgbench = pgbench(clients, script);
             report.append(String.format(Locale.ROOT,
                     "| %d | %.0f | %.1f | %.1f | %.0f | %.1f | %.1f | %.0f | %.1f | %.1f | %.0f | %.1f | %.0f %% | %.0f %% |%n",
                     clients, valid1.perSecond(), valid1.p50Millis(), valid1.p99Millis(),
                     wrong.perSecond(), wrong.p50Millis(), wrong.p99Millis(),
                     health.perSecond(), health.p50Millis(), health.p99Millis(),
-                    pgbench[0], pgbench[1], 100 * valid1.perSecond() / pgbench[0], 100 * wrong.perSecond() / health.perSecond()));
+                    pgbench.perSecond(), pgbench.averageMillis(),
+                    100 * valid1.perSecond() / pgbench.perSecond(), 100 * wrong.perSecond() / health.perSecond()));
             if (valid1.unexpected() > 0 || wrong.unexpected() > 0) {
                 report.append("\n(unexpected answers: ").append(valid1.unexpected()).append(" in (a), ")
                         .append(wrong.unexpected()).append(" in (b))\n\n");
             }
+            cpuRow(cpuTable, clients, "(a) valid codes", valid1.cpu());
+            cpuRow(cpuTable, clients, "(b) wrong codes", wrong.cpu());
+            cpuRow(cpuTable, clients, "(c) HEAD /api/health", health.cpu());
+            cpuRow(cpuTable, clients, "(d) pgbench", pgbench.cpu());
         }
+        report.append(cpuTable);
+    }
+
+    private static void cpuRow(StringBuilder table, int clients, String phase, CpuAccount.Usage usage) {
+        table.append(String.format(Locale.ROOT, "| %d | %s | %.2f | %.2f | %.2f | %.2f | %.0f %% |%n", clients, phase,
+                usage.driverMillis(), usage.serverMillis(), usage.databaseMillis(), usage.allMillis(), usage.busyPercent()));
     }
 
     /** Three quarters of the users serve (a), each valid code used once. */
@@ -389,6 +421,7 @@ public final class StepUpBench {
     private Result load(int clients, Duration phase, Function<Integer, HttpRequest> requests,
                         Predicate<String> expected) throws Exception {
         Instant end = Instant.now().plus(phase);
+        CpuAccount.Sample cpuBefore = cpu.sample();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Future<long[]>> futures = new ArrayList<>();
         AtomicLong unexpected = new AtomicLong();
@@ -423,11 +456,13 @@ public final class StepUpBench {
         double seconds = Duration.between(begin, Instant.now()).toNanos() / 1e9;
         pool.shutdown();
         long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        CpuAccount.Usage usage = cpu.since(cpuBefore, merged.length);
         if (merged.length == 0) {
-            return new Result(0, 0, 0, 0, unexpected.get());
+            return new Result(0, 0, 0, 0, unexpected.get(), usage);
         }
         return new Result(merged.length / seconds, merged[merged.length / 2] / 1e6,
-                merged[(int) Math.min(merged.length - 1, Math.floor(merged.length * 0.99))] / 1e6, merged.length, unexpected.get());
+                merged[(int) Math.min(merged.length - 1, Math.floor(merged.length * 0.99))] / 1e6, merged.length,
+                unexpected.get(), usage);
     }
 
     private static long rssKb(long pid) throws IOException {
@@ -475,8 +510,8 @@ public final class StepUpBench {
         return script;
     }
 
-    /** tps and average latency in ms. */
-    private double[] pgbench(int clients, Path script) throws Exception {
+    private Pgbench pgbench(int clients, Path script) throws Exception {
+        CpuAccount.Sample cpuBefore = cpu.sample();
         Process process = new ProcessBuilder("pgbench", "-n", "-h", "127.0.0.1", "-U", "postgres", "-c", Integer.toString(clients),
                 "-j", Integer.toString(Math.min(clients, 2)), "-T", Long.toString(PHASE.toSeconds()), "-f", script.toString(),
                 databaseName).redirectErrorStream(true).start();
@@ -484,10 +519,12 @@ public final class StepUpBench {
         process.waitFor();
         Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(output);
         Matcher latency = Pattern.compile("latency average = ([0-9.]+) ms").matcher(output);
-        if (!tps.find() || !latency.find()) {
+        Matcher transactions = Pattern.compile("number of transactions actually processed: ([0-9]+)").matcher(output);
+        if (!tps.find() || !latency.find() || !transactions.find()) {
             throw new IllegalStateException("pgbench said: " + output);
         }
-        return new double[] {Double.parseDouble(tps.group(1)), Double.parseDouble(latency.group(1))};
+        return new Pgbench(Double.parseDouble(tps.group(1)), Double.parseDouble(latency.group(1)),
+                cpu.since(cpuBefore, Long.parseLong(transactions.group(1))));
     }
 
     // ---------------------------------------------------------------- listing

@@ -1,0 +1,100 @@
+package dev.stepup.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the machine's cores go during a phase, from Linux's own accounting in
+ * {@code /proc/<pid>/stat}: the CPU time of the load driver (this JVM, and the children it
+ * has waited for, so pgbench too), of the server, and of PostgreSQL (the postmaster, its
+ * live processes, and those that ended, which the postmaster has waited for). CPU time per
+ * request does not depend on how fast the shared machine happens to be, so it compares two
+ * runs better than throughput does.
+ */
+final class CpuAccount {
+
+    /** Linux reports process times in USER_HZ ticks, 100 a second on every common architecture. */
+    private static final long NANOS_PER_TICK = 10_000_000L;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    private final long serverPid;
+
+    CpuAccount(long serverPid) {
+        this.serverPid = serverPid;
+    }
+
+    /** CPU nanoseconds so far of the driver, the server and PostgreSQL, and the wall clock. */
+    record Sample(long driver, long server, long database, long wall) {
+    }
+
+    /** CPU milliseconds per request of each, and how busy the cores were, over one phase. */
+    record Usage(double driverMillis, double serverMillis, double databaseMillis, double busyPercent) {
+
+        static final Usage NONE = new Usage(0, 0, 0, 0);
+
+        double allMillis() {
+            return driverMillis + serverMillis + databaseMillis;
+        }
+    }
+
+    Sample sample() {
+        long[] self = ticks("self");
+        return new Sample((self[0] + self[1] + self[2] + self[3]) * NANOS_PER_TICK,
+                own(Long.toString(serverPid)) * NANOS_PER_TICK, database() * NANOS_PER_TICK, System.nanoTime());
+    }
+
+    Usage since(Sample start, long requests) {
+        Sample end = sample();
+        if (requests <= 0) {
+            return Usage.NONE;
+        }
+        long cpu = (end.driver - start.driver) + (end.server - start.server) + (end.database - start.database);
+        return new Usage(millisEach(end.driver - start.driver, requests), millisEach(end.server - start.server, requests),
+                millisEach(end.database - start.database, requests), 100.0 * cpu / ((double) CORES * (end.wall - start.wall)));
+    }
+
+    private static double millisEach(long nanos, long requests) {
+        return nanos / 1e6 / requests;
+    }
+
+    /** Every PostgreSQL process: each postmaster with what it has reaped, and its live children. */
+    private static long database() {
+        return ProcessHandle.allProcesses()
+                .filter(CpuAccount::isPostgres)
+                .filter(p -> p.parent().filter(CpuAccount::isPostgres).isEmpty())
+                .mapToLong(postmaster -> {
+                    long[] own = ticks(Long.toString(postmaster.pid()));
+                    long children = postmaster.children().mapToLong(child -> own(Long.toString(child.pid()))).sum();
+                    return own[0] + own[1] + own[2] + own[3] + children;
+                })
+                .sum();
+    }
+
+    private static boolean isPostgres(ProcessHandle process) {
+        Optional<String> command = process.info().command();
+        return command.isPresent() && command.get().endsWith("/postgres");
+    }
+
+    /** User and system ticks of a process itself; 0 once it has ended. */
+    private static long own(String pid) {
+        long[] ticks = ticks(pid);
+        return ticks[0] + ticks[1];
+    }
+
+    /** utime, stime, cutime and cstime of {@code /proc/<pid>/stat}; zeros once the process has ended. */
+    private static long[] ticks(String pid) {
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc", pid, "stat"));
+        } catch (IOException e) {
+            return new long[4];
+        }
+        // After the command name in parentheses: field 3 (state) onwards; utime is field 14.
+        List<String> fields = List.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
+        return new long[] {Long.parseLong(fields.get(11)), Long.parseLong(fields.get(12)),
+            Long.parseLong(fields.get(13)), Long.parseLong(fields.get(14))};
+    }
+}
