@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  * <li>(a) step-up with valid codes, every accepted request a real success; (b) with wrong
  * codes (the throttle threshold raised so none is throttled); (c) {@code HEAD /api/health},
  * the bare server; (d) pgbench running the SQL the accept path needs (the conditional
- * replay update and the completion insert) as the database's ceiling; at 1, 4, 16 and 64
+ * replay update and the completion insert) as the database's ceiling, and (e) every
+ * statement an accepted step-up sends, the ceiling for this design; at 1, 4, 16 and 64
  * clients, with (a)/(d) and (b)/(c) as ratios measured in the same run, and where the
  * cores went in each phase (CPU per request of the load driver, the server and PostgreSQL,
  * see {@link CpuAccount});</li>
@@ -312,11 +313,11 @@ public final class StepUpBench {
         report.append("\n## Step-up hot path\n\n")
                 .append("| clients | (a) valid codes req/s | p50 ms | p99 ms | (b) wrong codes req/s | p50 ms | p99 ms "
                         + "| (c) HEAD /api/health req/s | p50 ms | p99 ms | (d) pgbench accept SQL tx/s | avg ms "
-                        + "| (a)/(d) | (b)/(c) |\n")
-                .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        Path script = pgbenchScript(users.size());
+                        + "| (e) pgbench whole step-up SQL tx/s | avg ms | (a)/(d) | (a)/(e) | (b)/(c) |\n")
+                .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        PgbenchScripts scripts = pgbenchScripts(users.size());
         StringBuilder cpuTable = new StringBuilder("\n### Where the cores go\n\n"
-                + "CPU milliseconds per request (per transaction for pgbench) of the load driver (pgbench in (d)), "
+                + "CPU milliseconds per request (per transaction for pgbench) of the load driver (pgbench in (d) and (e)), "
                 + "the server and PostgreSQL, from /proc; busy is their sum's share of the machine's cores.\n\n"
                 + "| clients | phase | driver ms | server ms | PostgreSQL ms | together ms | cores busy |\n"
                 + "|---:|---|---:|---:|---:|---:|---:|\n");
@@ -327,14 +328,17 @@ public final class StepUpBench {
             }
             Result wrong = wrong(clients, PHASE, wrongUsers);
             Result health = health(clients, PHASE);
-            Pgbench pgbench = pgbench(clients, script);
+            Pgbench accept = pgbench(clients, scripts.accept());
+            Pgbench stepUp = pgbench(clients, scripts.stepUp());
             report.append(String.format(Locale.ROOT,
-                    "| %d | %.0f | %.1f | %.1f | %.0f | %.1f | %.1f | %.0f | %.1f | %.1f | %.0f | %.1f | %.0f %% | %.0f %% |%n",
+                    "| %d | %.0f | %.1f | %.1f | %.0f | %.1f | %.1f | %.0f | %.1f | %.1f | %.0f | %.1f | %.0f | %.1f "
+                            + "| %.0f %% | %.0f %% | %.0f %% |%n",
                     clients, valid1.perSecond(), valid1.p50Millis(), valid1.p99Millis(),
                     wrong.perSecond(), wrong.p50Millis(), wrong.p99Millis(),
                     health.perSecond(), health.p50Millis(), health.p99Millis(),
-                    pgbench.perSecond(), pgbench.averageMillis(),
-                    100 * valid1.perSecond() / pgbench.perSecond(), 100 * wrong.perSecond() / health.perSecond()));
+                    accept.perSecond(), accept.averageMillis(), stepUp.perSecond(), stepUp.averageMillis(),
+                    100 * valid1.perSecond() / accept.perSecond(), 100 * valid1.perSecond() / stepUp.perSecond(),
+                    100 * wrong.perSecond() / health.perSecond()));
             if (valid1.unexpected() > 0 || wrong.unexpected() > 0) {
                 report.append("\n(unexpected answers: ").append(valid1.unexpected()).append(" in (a), ")
                         .append(wrong.unexpected()).append(" in (b))\n\n");
@@ -342,7 +346,8 @@ public final class StepUpBench {
             cpuRow(cpuTable, clients, "(a) valid codes", valid1.cpu());
             cpuRow(cpuTable, clients, "(b) wrong codes", wrong.cpu());
             cpuRow(cpuTable, clients, "(c) HEAD /api/health", health.cpu());
-            cpuRow(cpuTable, clients, "(d) pgbench", pgbench.cpu());
+            cpuRow(cpuTable, clients, "(d) pgbench accept SQL", accept.cpu());
+            cpuRow(cpuTable, clients, "(e) pgbench whole step-up SQL", stepUp.cpu());
         }
         report.append(cpuTable);
     }
@@ -476,47 +481,77 @@ public final class StepUpBench {
 
     // ---------------------------------------------------------------- pgbench
 
+    /** The two pgbench scripts: (d) the accept path's writes, (e) every statement of a step-up. */
+    record PgbenchScripts(Path accept, Path stepUp) {
+    }
+
     /**
-     * The accept path's writes as pgbench runs them: the conditional update of a
-     * registration's replay and throttle state and the insert of a completion ID, in one
-     * transaction, on copies of the two tables.
+     * pgbench's scripts, on copies of the tables a step-up touches. (d) is the accept path's
+     * writes: the conditional update of a registration's replay and throttle state and the
+     * insert of a completion ID, in one transaction. (e) is what an accepted step-up sends,
+     * statement for statement as PostgreSQL's log shows them: the token check (token,
+     * identity and roles in one query), then in one transaction the registration's read,
+     * the conditional update, the audit insert and the completion insert.
      */
-    private Path pgbenchScript(int rows) throws Exception {
+    private PgbenchScripts pgbenchScripts(int rows) throws Exception {
         try (Connection connection = DriverManager.getConnection(PG + databaseName, "postgres", "");
              Statement s = connection.createStatement()) {
             s.execute("create table bench_identity (like identity including all)");
-            s.execute("create table bench_registration (like registration including all)");
-            s.execute("alter table bench_registration add foreign key (identity_id) references bench_identity (id) on delete cascade");
-            s.execute("create table bench_completion (like completion_id including all)");
-            s.execute("alter table bench_completion add foreign key (identity_id) references bench_identity (id) on delete cascade");
+            for (String table : new String[] {"identity_role", "api_token", "registration", "completion_id"}) {
+                s.execute("create table bench_" + table + " (like " + table + " including all)");
+                s.execute("alter table bench_" + table + " add foreign key (identity_id) references bench_identity (id) on delete cascade");
+            }
+            s.execute("create table bench_audit_event (like audit_event including all)");
             s.execute("insert into bench_identity (id, type, username, status, created_at, source)"
                     + " select 'B' || lpad(n::text, 19, '0'), 'User', 'b' || n, 'active', now(), 'local' from generate_series(1, " + rows + ") n");
+            s.execute("insert into bench_identity_role (identity_id, role) select id, 'User' from bench_identity");
+            s.execute("insert into bench_api_token (identity_id, token_hash, expiration_days, created_at, last_used_at)"
+                    + " select id, 'T' || lpad(substr(id, 2), 63, '0'), 90, now(), now() from bench_identity");
             s.execute("insert into bench_registration (identity_id, factor, status, secret_ciphertext, key_id, hash_function, digits,"
                     + " time_step, created_at, last_step, failures)"
                     + " select id, 'TOTP', 'REGISTERED', 'x', 'k', 'SHA1', 6, 30, timestamp '2026-01-01', 0, 0 from bench_identity");
+            s.execute("analyze");
         }
-        Path script = Files.createTempFile("stepup-accept", ".sql");
-        Files.writeString(script, String.join("\n",
-                "\\set n random(1, " + rows + ")",
+        String id = "'B' || lpad(:n::text, 19, '0')";
+        String update = "UPDATE bench_registration SET last_step = last_step + 1, failures = 0, last_failure_at = NULL,"
+                + " last_used_at = now(), last_step_up_at = now()"
+                + " WHERE identity_id = " + id + " AND factor = 'TOTP' AND status = 'REGISTERED'"
+                + " AND created_at = timestamp '2026-01-01' AND last_step < 9000000000000000000 AND failures = 0;";
+        String completion = "INSERT INTO bench_completion_id (id_hash, identity_id, expires_at)"
+                + " VALUES (md5(random()::text) || md5(random()::text), " + id + ", now() + interval '5 seconds');";
+        Path accept = Files.createTempFile("stepup-accept", ".sql");
+        Files.writeString(accept, String.join("\n", "\\set n random(1, " + rows + ")", "BEGIN;", update, completion, "END;", ""),
+                StandardCharsets.UTF_8);
+        Path stepUp = Files.createTempFile("stepup-step-up", ".sql");
+        Files.writeString(stepUp, String.join("\n", "\\set n random(1, " + rows + ")",
+                "SELECT t.identity_id, t.created_at, t.expiration_days, t.last_used_at, t.token_hash, i.id, i.created_at,"
+                        + " i.email, i.first_name, i.last_name, i.last_sign_in_failure_at, i.password_hash, r.identity_id, r.role,"
+                        + " i.sign_in_failures, i.source, i.status, i.type, i.username"
+                        + " FROM bench_api_token t JOIN bench_identity i ON i.id = t.identity_id"
+                        + " LEFT JOIN bench_identity_role r ON i.id = r.identity_id"
+                        + " WHERE t.token_hash = 'T' || lpad(:n::text, 63, '0');",
                 "BEGIN;",
-                "UPDATE bench_registration SET last_step = last_step + 1, failures = 0, last_failure_at = NULL,"
-                        + " last_used_at = now(), last_step_up_at = now()"
-                        + " WHERE identity_id = 'B' || lpad(:n::text, 19, '0') AND factor = 'TOTP' AND status = 'REGISTERED'"
-                        + " AND created_at = timestamp '2026-01-01' AND last_step < 9000000000000000000 AND failures = 0;",
-                "INSERT INTO bench_completion (id_hash, identity_id, expires_at)"
-                        + " VALUES (md5(random()::text) || md5(random()::text), 'B' || lpad(:n::text, 19, '0'),"
-                        + " now() + interval '5 seconds');",
-                "END;", ""), StandardCharsets.UTF_8);
-        return script;
+                "SELECT status, secret_ciphertext, key_id, hash_function, digits, time_step, created_at, last_step, failures,"
+                        + " last_failure_at FROM bench_registration WHERE identity_id = " + id + " AND factor = 'TOTP';",
+                update,
+                "INSERT INTO bench_audit_event (actor_id, details, outcome, source_ip, target_id, event_time, type)"
+                        + " VALUES (" + id + ", NULL, 'SUCCESS', '127.0.0.1', " + id + ", now(), 'STEP_UP') RETURNING *;",
+                completion, "END;", ""), StandardCharsets.UTF_8);
+        return new PgbenchScripts(accept, stepUp);
     }
 
+    /**
+     * pgbench with server-side prepared statements ({@code -M prepared}), as the server's
+     * JDBC driver uses them once a statement has run a few times on a connection.
+     */
     private Pgbench pgbench(int clients, Path script) throws Exception {
         CpuAccount.Sample cpuBefore = cpu.sample();
-        Process process = new ProcessBuilder("pgbench", "-n", "-h", "127.0.0.1", "-U", "postgres", "-c", Integer.toString(clients),
+        Process process = new ProcessBuilder("pgbench", "-n", "-M", "prepared", "-h", "127.0.0.1", "-U", "postgres", "-c", Integer.toString(clients),
                 "-j", Integer.toString(Math.min(clients, 2)), "-T", Long.toString(PHASE.toSeconds()), "-f", script.toString(),
                 databaseName).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor();
+        Thread.sleep(200); // pgbench's backends end after it does; their CPU counts once the postmaster has reaped them
         Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(output);
         Matcher latency = Pattern.compile("latency average = ([0-9.]+) ms").matcher(output);
         Matcher transactions = Pattern.compile("number of transactions actually processed: ([0-9]+)").matcher(output);
