@@ -47,7 +47,8 @@ import java.util.regex.Pattern;
  * see {@link CpuAccount});</li>
  * <li>the admin listing's first, middle and last page at 10 000, 100 000 and 1 000 000
  * registrations;</li>
- * <li>start-to-ready seconds and resident memory under load.</li>
+ * <li>start-to-ready seconds, of a first start and of one with a class-data archive of an
+ * earlier start, and resident memory under load.</li>
  * </ul>
  * Run with {@code ./mvnw -B -Pbench verify}; bounded to a few minutes.
  */
@@ -135,22 +136,61 @@ public final class StepUpBench {
     }
 
     void run() throws Exception {
-        try (Started started = start("bench", Path.of(System.getProperty("stepup.war", "target/stepup.war")).toAbsolutePath())) {
+        Path war = Path.of(System.getProperty("stepup.war", "target/stepup.war")).toAbsolutePath();
+        double firstStart;
+        long[] rss = new long[1];
+        try (Started started = start("bench", war)) {
+            firstStart = started.startSeconds();
             header();
             List<Enrolled> users = enrol(USERS);
             warmUp(CLIENTS[CLIENTS.length - 1], users);
-            long[] rss = new long[1];
             throughput(users, started.server().pid(), rss);
             if (LISTING) {
                 listing(started.database());
             }
-            report.append("\n## Footprint (").append(String.join(" ", jvmOptions("bench.server.jvm"))).append(", ")
-                    .append(String.join(" ", microOptions("bench.server.args"))).append(", MALLOC_ARENA_MAX=2)\n\n| figure | value |\n|---|---|\n")
-                    .append(String.format(Locale.ROOT, "| start to ready (process start to HEAD /api/health 200) | %.1f s |%n",
-                            started.startSeconds()))
-                    .append(String.format(Locale.ROOT, "| resident memory at the end of the 64-client step-up phase | %d MB |%n", rss[0] / 1024));
         }
+        double archivedStart = startWithClassArchive(war);
+        report.append("\n## Footprint (").append(String.join(" ", jvmOptions("bench.server.jvm"))).append(", ")
+                .append(String.join(" ", microOptions("bench.server.args"))).append(", MALLOC_ARENA_MAX=2)\n\n| figure | value |\n|---|---|\n")
+                .append(String.format(Locale.ROOT, "| start to ready (process start to HEAD /api/health 200, new database) | %.1f s |%n",
+                        firstStart))
+                .append(String.format(Locale.ROOT, "| the same with a class-data archive of an earlier start (-XX:SharedArchiveFile) | %.1f s |%n",
+                        archivedStart))
+                .append(String.format(Locale.ROOT, "| resident memory at the end of the %d-client step-up phase | %d MB |%n",
+                        CLIENTS[CLIENTS.length - 1], rss[0] / 1024));
         write();
+    }
+
+    /**
+     * The README's faster start: a first start records its classes
+     * ({@code -XX:+RecordDynamicDumpInfo}), {@code jcmd VM.cds dynamic_dump} writes them to a
+     * class-data archive once it is ready, and a second start, on a new database, maps them
+     * from the archive ({@code -XX:SharedArchiveFile}) instead of loading them. Returns the
+     * second start's seconds to ready.
+     */
+    private double startWithClassArchive(Path war) throws Exception {
+        Path directory = Files.createTempDirectory("stepup-cds");
+        Path archive = directory.resolve("stepup.jsa");
+        try {
+            List<String> recording = new ArrayList<>(jvmOptions("bench.server.jvm"));
+            recording.add("-XX:+RecordDynamicDumpInfo");
+            try (Started first = start("bench-cds-record", war, recording, microOptions("bench.server.args"))) {
+                Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(first.server().pid()), "VM.cds", "dynamic_dump", archive.toString())
+                        .redirectErrorStream(true).start();
+                String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (jcmd.waitFor() != 0 || !Files.exists(archive)) {
+                    throw new IllegalStateException("jcmd VM.cds dynamic_dump failed: " + output);
+                }
+            }
+            List<String> archived = new ArrayList<>(jvmOptions("bench.server.jvm"));
+            archived.add("-XX:SharedArchiveFile=" + archive);
+            try (Started second = start("bench-cds", war, archived, microOptions("bench.server.args"))) {
+                return second.startSeconds();
+            }
+        } finally {
+            ServerProcess.deleteTree(directory);
+        }
     }
 
     /**
