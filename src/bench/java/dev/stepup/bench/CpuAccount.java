@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Where the machine's cores go during a phase, from Linux's own accounting in
  * {@code /proc/<pid>/stat}: the CPU time of the load driver (this JVM, and the children it
- * has waited for, so pgbench too), of the server, and of PostgreSQL (the postmaster, its
- * live processes, and those that ended, which the postmaster has waited for). CPU time per
+ * has waited for, so pgbench too), of the server, and of the PostgreSQL server the bench
+ * uses (its postmaster, the postmaster's live processes, and those that ended, which it has
+ * waited for). CPU time per
  * request does not depend on how fast the shared machine happens to be, so it compares two
  * runs better than throughput does.
  */
@@ -21,9 +21,11 @@ final class CpuAccount {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     private final long serverPid;
+    private final long postmasterPid;
 
-    CpuAccount(long serverPid) {
+    CpuAccount(long serverPid, long postmasterPid) {
         this.serverPid = serverPid;
+        this.postmasterPid = postmasterPid;
     }
 
     /** CPU nanoseconds so far of the driver, the server and PostgreSQL, and the wall clock. */
@@ -60,22 +62,12 @@ final class CpuAccount {
         return nanos / 1e6 / requests;
     }
 
-    /** Every PostgreSQL process: each postmaster with what it has reaped, and its live children. */
-    private static long database() {
-        return ProcessHandle.allProcesses()
-                .filter(CpuAccount::isPostgres)
-                .filter(p -> p.parent().filter(CpuAccount::isPostgres).isEmpty())
-                .mapToLong(postmaster -> {
-                    long[] own = ticks(Long.toString(postmaster.pid()));
-                    long children = postmaster.children().mapToLong(child -> own(Long.toString(child.pid()))).sum();
-                    return own[0] + own[1] + own[2] + own[3] + children;
-                })
-                .sum();
-    }
-
-    private static boolean isPostgres(ProcessHandle process) {
-        Optional<String> command = process.info().command();
-        return command.isPresent() && command.get().endsWith("/postgres");
+    /** The postmaster with what it has reaped, and its live children. */
+    private long database() {
+        long[] postmaster = ticks(Long.toString(postmasterPid));
+        long children = ProcessHandle.of(postmasterPid).stream().flatMap(ProcessHandle::children)
+                .mapToLong(child -> own(Long.toString(child.pid()))).sum();
+        return postmaster[0] + postmaster[1] + postmaster[2] + postmaster[3] + children;
     }
 
     /** User and system ticks of a process itself; 0 once it has ended. */

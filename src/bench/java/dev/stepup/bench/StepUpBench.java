@@ -22,10 +22,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -131,7 +133,7 @@ public final class StepUpBench {
         ServerProcess server = ServerProcess.start(name, environment, work, ServerProcess.freePort(), war, jvmOptions, microOptions);
         server.awaitReady(Duration.ofSeconds(240));
         base = server.base();
-        cpu = new CpuAccount(server.pid());
+        cpu = new CpuAccount(server.pid(), postmasterPid(database));
         return new Started(server, work, database, Duration.between(started, Instant.now()).toMillis() / 1000.0);
     }
 
@@ -149,44 +151,56 @@ public final class StepUpBench {
                 listing(started.database());
             }
         }
-        double archivedStart = startWithClassArchive(war);
+        Optional<ArchivedStarts> archivedStarts = startsWithClassArchive(war);
         report.append("\n## Footprint (").append(String.join(" ", jvmOptions("bench.server.jvm"))).append(", ")
                 .append(String.join(" ", microOptions("bench.server.args"))).append(", MALLOC_ARENA_MAX=2)\n\n| figure | value |\n|---|---|\n")
                 .append(String.format(Locale.ROOT, "| start to ready (process start to HEAD /api/health 200, new database) | %.1f s |%n",
                         firstStart))
-                .append(String.format(Locale.ROOT, "| the same with a class-data archive of an earlier start (-XX:SharedArchiveFile) | %.1f s |%n",
-                        archivedStart))
+                .append(archivedStarts.map(starts -> String.format(Locale.ROOT,
+                        "| a later start, recording its classes (-XX:+RecordDynamicDumpInfo) | %.1f s |%n"
+                                + "| the start after it, with their class-data archive (-XX:SharedArchiveFile) | %.1f s |%n",
+                        starts.recording(), starts.archived()))
+                        .orElse("| a start with a class-data archive | not measured: the JDK made no archive |\n"))
                 .append(String.format(Locale.ROOT, "| resident memory at the end of the %d-client step-up phase | %d MB |%n",
                         CLIENTS[CLIENTS.length - 1], rss[0] / 1024));
         write();
     }
 
+    /** Seconds to ready of a later start without the archive (it records its classes) and of one with it. */
+    record ArchivedStarts(double recording, double archived) {
+    }
+
     /**
-     * The README's faster start: a first start records its classes
+     * The README's faster start: a start records its classes
      * ({@code -XX:+RecordDynamicDumpInfo}), {@code jcmd VM.cds dynamic_dump} writes them to a
-     * class-data archive once it is ready, and a second start, on a new database, maps them
-     * from the archive ({@code -XX:SharedArchiveFile}) instead of loading them. Returns the
-     * second start's seconds to ready.
+     * class-data archive once it is ready, and the next start, on a new database, maps them
+     * from the archive ({@code -XX:SharedArchiveFile}) instead of loading them. Both follow
+     * the bench's first start, so both find the machine's file caches warm. Empty, with the
+     * reason logged, where the JDK cannot make an archive.
      */
-    private double startWithClassArchive(Path war) throws Exception {
+    private Optional<ArchivedStarts> startsWithClassArchive(Path war) throws Exception {
         Path directory = Files.createTempDirectory("stepup-cds");
         Path archive = directory.resolve("stepup.jsa");
+        Path jcmdOutput = directory.resolve("jcmd.txt");
         try {
             List<String> recording = new ArrayList<>(jvmOptions("bench.server.jvm"));
             recording.add("-XX:+RecordDynamicDumpInfo");
+            double recordingStart;
             try (Started first = start("bench-cds-record", war, recording, microOptions("bench.server.args"))) {
+                recordingStart = first.startSeconds();
                 Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                         Long.toString(first.server().pid()), "VM.cds", "dynamic_dump", archive.toString())
-                        .redirectErrorStream(true).start();
-                String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (jcmd.waitFor() != 0 || !Files.exists(archive)) {
-                    throw new IllegalStateException("jcmd VM.cds dynamic_dump failed: " + output);
+                        .redirectErrorStream(true).redirectOutput(jcmdOutput.toFile()).start();
+                if (!jcmd.waitFor(2, TimeUnit.MINUTES) || jcmd.exitValue() != 0 || !Files.exists(archive)) {
+                    jcmd.destroyForcibly();
+                    System.err.println("No class-data archive (jcmd VM.cds dynamic_dump): " + Files.readString(jcmdOutput));
+                    return Optional.empty();
                 }
             }
             List<String> archived = new ArrayList<>(jvmOptions("bench.server.jvm"));
             archived.add("-XX:SharedArchiveFile=" + archive);
             try (Started second = start("bench-cds", war, archived, microOptions("bench.server.args"))) {
-                return second.startSeconds();
+                return Optional.of(new ArchivedStarts(recordingStart, second.startSeconds()));
             }
         } finally {
             ServerProcess.deleteTree(directory);
@@ -465,8 +479,8 @@ public final class StepUpBench {
 
     private Result load(int clients, Duration phase, Function<Integer, HttpRequest> requests,
                         Predicate<String> expected) throws Exception {
-        Instant end = Instant.now().plus(phase);
         CpuAccount.Sample cpuBefore = cpu.sample();
+        Instant end = Instant.now().plus(phase);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Future<long[]>> futures = new ArrayList<>();
         AtomicLong unexpected = new AtomicLong();
@@ -560,9 +574,11 @@ public final class StepUpBench {
         String completion = "INSERT INTO bench_completion_id (id_hash, identity_id, expires_at)"
                 + " VALUES (md5(random()::text) || md5(random()::text), " + id + ", now() + interval '5 seconds');";
         Path accept = Files.createTempFile("stepup-accept", ".sql");
+        accept.toFile().deleteOnExit();
         Files.writeString(accept, String.join("\n", "\\set n random(1, " + rows + ")", "BEGIN;", update, completion, "END;", ""),
                 StandardCharsets.UTF_8);
         Path stepUp = Files.createTempFile("stepup-step-up", ".sql");
+        stepUp.toFile().deleteOnExit();
         Files.writeString(stepUp, String.join("\n", "\\set n random(1, " + rows + ")",
                 "SELECT t.identity_id, t.created_at, t.expiration_days, t.last_used_at, t.token_hash, i.id, i.created_at,"
                         + " i.email, i.first_name, i.last_name, i.last_sign_in_failure_at, i.password_hash, r.identity_id, r.role,"
@@ -590,7 +606,9 @@ public final class StepUpBench {
                 "-j", Integer.toString(Math.min(clients, 2)), "-T", Long.toString(PHASE.toSeconds()), "-f", script.toString(),
                 databaseName).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("pgbench failed: " + output);
+        }
         Thread.sleep(200); // pgbench's backends end after it does; their CPU counts once the postmaster has reaped them
         Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(output);
         Matcher latency = Pattern.compile("latency average = ([0-9.]+) ms").matcher(output);
@@ -638,6 +656,19 @@ public final class StepUpBench {
         }
         Arrays.sort(times);
         return times[times.length / 2];
+    }
+
+    /** The PostgreSQL server the bench uses: the parent of a backend of its own connection. */
+    private static long postmasterPid(String database) throws Exception {
+        try (Connection connection = DriverManager.getConnection(PG + database, "postgres", "");
+             Statement s = connection.createStatement();
+             var rows = s.executeQuery("select pg_backend_pid()")) {
+            rows.next();
+            long backend = rows.getLong(1);
+            return ProcessHandle.of(backend).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)
+                    .orElseThrow(() -> new IllegalStateException("PostgreSQL's postmaster is not visible from here "
+                            + "(backend " + backend + "); the bench counts its CPU and must run on the database's machine"));
+        }
     }
 
     private static void sql(String database, String statement) throws Exception {
