@@ -42,17 +42,18 @@ import java.util.regex.Pattern;
  * <li>(a) step-up with valid codes, every accepted request a real success; (b) with wrong
  * codes (the throttle threshold raised so none is throttled); (c) {@code HEAD /api/health},
  * the bare server; (d) pgbench running the SQL the accept path needs (the conditional
- * replay update and the completion insert) as the database's ceiling, and (e) every
- * statement an accepted step-up sends, the ceiling for this design; at 1, 4, 16 and 64
+ * replay update and the completion insert) as the database's ceiling, and (e) the statements
+ * an accepted step-up sends (all but the token's last-use write, at most once a minute), the
+ * ceiling for this design; at 1, 4, 16 and 64
  * clients, with (a)/(d) and (b)/(c) as ratios measured in the same run, and where the
  * cores went in each phase (CPU per request of the load driver, the server and PostgreSQL,
  * see {@link CpuAccount});</li>
  * <li>the admin listing's first, middle and last page at 10 000, 100 000 and 1 000 000
  * registrations;</li>
- * <li>start-to-ready seconds, of a first start and of one with a class-data archive of an
- * earlier start, and resident memory under load.</li>
+ * <li>start-to-ready seconds of the first start, of a later one that records its classes and
+ * of the one after it with their class-data archive, and resident memory under load.</li>
  * </ul>
- * Run with {@code ./mvnw -B -Pbench verify}; bounded to a few minutes.
+ * Run with {@code ./mvnw -B -Pbench verify}; about nine minutes with the build.
  */
 public final class StepUpBench {
 
