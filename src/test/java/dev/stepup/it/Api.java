@@ -52,6 +52,14 @@ public final class Api {
         return new Api(base, copy);
     }
 
+    /** The value this client sends as header {@code name}; null if it sends none. */
+    public String headerValue(String name) {
+        return headers.entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue)
+                .findFirst().orElse(null);
+    }
+
     public URI base() {
         return base;
     }

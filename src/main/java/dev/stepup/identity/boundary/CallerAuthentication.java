@@ -69,7 +69,8 @@ public class CallerAuthentication implements HttpAuthenticationMechanism {
         return context.notifyContainerAboutLogin(caller.get().id().value(), caller.get().roles());
     }
 
-    private static String sessionCookie(HttpServletRequest request) {
+    /** The value of the request's session cookie, valid or not; null without one. */
+    static String sessionCookie(HttpServletRequest request) {
         Cookie[] cookies = request.getCookies();
         if (cookies != null) {
             for (Cookie cookie : cookies) {

@@ -54,6 +54,8 @@ public class CsrfCheck implements ContainerRequestFilter {
 
     /** Signing in again over a live session needs no token: the new session replaces the old. */
     private static boolean isSignIn(ContainerRequestContext request) {
-        return HttpMethod.POST.equals(request.getMethod()) && "session".equals(request.getUriInfo().getPath());
+        // Jersey gives the path as "session", RESTEasy (WildFly) as "/session".
+        String path = request.getUriInfo().getPath();
+        return HttpMethod.POST.equals(request.getMethod()) && "session".equals(path.startsWith("/") ? path.substring(1) : path);
     }
 }

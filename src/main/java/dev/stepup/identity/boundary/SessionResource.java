@@ -23,7 +23,8 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * The web UI's browser session: sign in with username and password ({@code POST}) and sign
- * out ({@code DELETE}); {@code GET /api/me} tells who is signed in. The session cookie is
+ * out ({@code DELETE}); {@code GET /api/me} tells who is signed in. Signing in over a
+ * session ends that one: a browser holds one session at a time. The session cookie is
  * {@code HttpOnly; SameSite=Strict; Path=/}, {@code Secure} over HTTPS, and lives until the
  * browser closes or the server ends the session.
  */
@@ -53,7 +54,8 @@ public class SessionResource {
     @PermitAll
     public Response signIn(String body) {
         SignInRequest credentials = bodies.read(body, SignInRequest.class);
-        BrowserSessions.SignedIn signedIn = sessions.signIn(credentials.username(), credentials.password().toCharArray());
+        BrowserSessions.SignedIn signedIn = sessions.signIn(credentials.username(), credentials.password().toCharArray(),
+                CallerAuthentication.sessionCookie(request));
         return Response.ok(SessionView.of(signedIn.caller(), BrowserSessions.csrfToken(signedIn.cookieValue())))
                 .header("Set-Cookie", transport.cookie(request, BrowserSessions.COOKIE, signedIn.cookieValue(), -1))
                 .header("Cache-Control", "no-store")

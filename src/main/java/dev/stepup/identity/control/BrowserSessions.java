@@ -75,20 +75,26 @@ public class BrowserSessions {
      * Checks the password of a local user and opens a session. The user's row is locked
      * while the password is checked, so concurrent guesses are counted one after another;
      * from the throttle's threshold on, an attempt inside the wait is refused unchecked.
+     * A success also ends the session {@code replacing} names (the browser's earlier cookie,
+     * or null), so a browser that signs in again, perhaps as someone else, leaves no live
+     * session behind; a failure leaves it as it was.
      */
     @Transactional(dontRollbackOn = ApiException.class)
-    public SignedIn signIn(String username, char[] password) {
+    public SignedIn signIn(String username, char[] password, String replacing) {
+        // The lock is taken here, on the identity's row alone: locking in em.find would join
+        // the eagerly fetched roles, which Hibernate then locks in a second select and warns.
         Optional<String> id = em.createQuery("select i.id from Identity i where i.username = :username"
                         + " and i.type = :user and i.source = 'local' and i.passwordHash is not null", String.class)
                 .setParameter("username", username)
                 .setParameter("user", IdentityType.User)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                 .getResultStream()
                 .findFirst();
         if (id.isEmpty()) {
             identities.verifyNothing(password);
             throw wrongCredentials();
         }
-        Identity identity = em.find(Identity.class, id.get(), LockModeType.PESSIMISTIC_WRITE);
+        Identity identity = em.find(Identity.class, id.get());
         Instant now = clock.instant();
         Duration wait = throttle.remaining(identity.signInFailures(), identity.lastSignInFailureAt(), now);
         if (!wait.isZero()) {
@@ -103,6 +109,9 @@ public class BrowserSessions {
             throw wrongCredentials();
         }
         identity.signInSucceeded();
+        if (replacing != null && !replacing.isEmpty() && replacing.length() <= 100) {
+            end(replacing);
+        }
         String value = Secrets.randomToken(32);
         em.persist(new BrowserSession(Secrets.sha256(value), identity.id(), now));
         changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGNED_IN, identity.id(), identity.id()));
@@ -141,10 +150,14 @@ public class BrowserSessions {
     /** Ends the session the cookie value names. */
     @Transactional
     public void signOut(String value, Caller caller) {
+        end(value);
+        changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGNED_OUT, caller.id(), caller.id()));
+    }
+
+    private void end(String value) {
         em.createQuery("delete from BrowserSession s where s.sessionHash = :hash")
                 .setParameter("hash", Secrets.sha256(value))
                 .executeUpdate();
-        changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGNED_OUT, caller.id(), caller.id()));
     }
 
     /**

@@ -1,0 +1,354 @@
+package dev.stepup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.JsonValue;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The web UI's browser session over HTTP, without a browser: sign-in and its cookie,
+ * {@code GET /api/me}, the CSRF token on state-changing requests, sign-out, the session's
+ * idle and absolute lifetime, and the throttling of failed sign-ins; on PostgreSQL.
+ */
+@BlackBox
+@RunAsClient
+class SessionIT {
+
+    static final String PASSWORD = "correct horse battery staple";
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return Deployments.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    Api api;
+    Users users;
+
+    @BeforeEach
+    void setUp() {
+        api = Api.at(base);
+        users = new Users(api);
+    }
+
+    @Test
+    void signInOpensASessionStoredOnlyAsItsHash() throws SQLException {
+        Users.Identity ada = users.createWithPassword(PASSWORD, "IdentityViewer");
+
+        Api.Reply signedIn = signIn(api, ada.username(), PASSWORD);
+        assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
+        assertThat(signedIn.string("userId")).isEqualTo(ada.userId());
+        assertThat(signedIn.string("username")).isEqualTo(ada.username());
+        assertThat(signedIn.json().getJsonArray("roles").getString(0)).isEqualTo("IdentityViewer");
+        assertThat(signedIn.string("authenticatedBy")).isEqualTo("SESSION");
+        assertThat(signedIn.string("csrfToken")).hasSize(64);
+        assertThat(signedIn.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(signedIn.body()).doesNotContain(PASSWORD);
+        String cookie = signedIn.header("Set-Cookie");
+        assertThat(cookie).startsWith("STEPUP_SESSION=").contains("HttpOnly").contains("SameSite=Strict")
+                .contains("Path=/").doesNotContain("Max-Age").doesNotContain("Secure");
+        String value = sessionValue(signedIn);
+        assertThat(value).hasSizeGreaterThanOrEqualTo(40);
+
+        try (Connection db = TestDatabase.connect();
+             PreparedStatement rows = db.prepareStatement(
+                     "select session_hash from browser_session where identity_id = ?")) {
+            rows.setString(1, ada.userId());
+            try (ResultSet row = rows.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                assertThat(row.getString(1)).isEqualTo(sha256(value)).isNotEqualTo(value);
+                assertThat(row.next()).isFalse();
+            }
+        }
+
+        Api session = withCookie(value);
+        Api.Reply me = session.get("/api/me");
+        assertThat(me.status()).as(me.toString()).isEqualTo(200);
+        assertThat(me.string("userId")).isEqualTo(ada.userId());
+        assertThat(me.string("authenticatedBy")).isEqualTo("SESSION");
+        assertThat(me.string("csrfToken")).isEqualTo(signedIn.string("csrfToken"));
+        // The session carries the user's roles: an IdentityViewer reads users, but may not create them.
+        assertThat(session.get("/api/users/" + ada.userId()).status()).isEqualTo(200);
+        Api.Reply create = session.header("X-CSRF-Token", me.string("csrfToken"))
+                .post("/api/users", "{\"type\":\"User\",\"username\":\"u-" + UUID.randomUUID() + "\"}");
+        assertThat(create.status()).as(create.toString()).isEqualTo(403);
+        assertThat(create.errorCode()).isEqualTo("AU-0403");
+
+        // A token caller's /api/me has no CSRF token: it carries no ambient credential.
+        Api.Reply byToken = api.token(ada.token()).get("/api/me");
+        assertThat(byToken.string("authenticatedBy")).isEqualTo("TOKEN");
+        assertThat(byToken.json().getOrDefault("csrfToken", JsonValue.NULL)).isEqualTo(JsonValue.NULL);
+    }
+
+    @Test
+    void wrongPasswordUnknownUserAndUserWithoutPasswordAllGetTheSame401() {
+        Users.Identity ada = users.createWithPassword(PASSWORD, "IdentityViewer");
+        Users.Identity noPassword = users.create("IdentityViewer");
+
+        Api.Reply wrong = signIn(api, ada.username(), PASSWORD + "!");
+        Api.Reply unknown = signIn(api, "nobody-" + UUID.randomUUID(), PASSWORD);
+        Api.Reply without = signIn(api, noPassword.username(), PASSWORD);
+        for (Api.Reply reply : new Api.Reply[] {wrong, unknown, without}) {
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(401);
+            assertThat(reply.errorCode()).isEqualTo("AU-0000");
+            assertThat(reply.string("message")).isEqualTo(wrong.string("message"));
+            assertThat(reply.header("Set-Cookie")).isNull();
+        }
+
+        Api.Reply malformed = api.post("/api/session", "{\"username\":");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.errorCode()).isEqualTo("REQ-0001");
+    }
+
+    @Test
+    void stateChangingRequestsOfASessionNeedItsCsrfToken() throws SQLException {
+        Users.Identity admin = users.createWithPassword(PASSWORD, "TenantAdmin");
+        Api.Reply signedIn = signIn(api, admin.username(), PASSWORD);
+        Api session = withCookie(sessionValue(signedIn));
+        String csrf = signedIn.string("csrfToken");
+        String newUser = "{\"type\":\"User\",\"username\":\"u-%s\"}";
+
+        Api.Reply missing = session.post("/api/users", newUser.formatted(UUID.randomUUID()));
+        assertThat(missing.status()).as(missing.toString()).isEqualTo(403);
+        assertThat(missing.errorCode()).isEqualTo("AU-0005");
+        Api.Reply wrong = session.header("X-CSRF-Token", csrf.substring(1) + "0")
+                .post("/api/users", newUser.formatted(UUID.randomUUID()));
+        assertThat(wrong.status()).isEqualTo(403);
+        assertThat(wrong.errorCode()).isEqualTo("AU-0005");
+        // Another session's token does not fit this one.
+        String otherCsrf = signIn(api, admin.username(), PASSWORD).string("csrfToken");
+        assertThat(session.header("X-CSRF-Token", otherCsrf).post("/api/users", newUser.formatted(UUID.randomUUID()))
+                .errorCode()).isEqualTo("AU-0005");
+        // Refused requests changed nothing: no user was created.
+        try (Connection db = TestDatabase.connect();
+             PreparedStatement count = db.prepareStatement(
+                     "select count(*) from audit_event where actor_id = ? and type = 'USER_CREATED'")) {
+            count.setString(1, admin.userId());
+            try (ResultSet row = count.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                assertThat(row.getLong(1)).isZero();
+            }
+        }
+
+        Api.Reply created = session.header("X-CSRF-Token", csrf).post("/api/users", newUser.formatted(UUID.randomUUID()));
+        assertThat(created.status()).as(created.toString()).isEqualTo(200);
+        // Reading needs no token; a sign-out does.
+        assertThat(session.get("/api/users/" + admin.userId()).status()).isEqualTo(200);
+        Api.Reply signOut = session.delete("/api/session");
+        assertThat(signOut.status()).isEqualTo(403);
+        assertThat(signOut.errorCode()).isEqualTo("AU-0005");
+        assertThat(session.get("/api/me").status()).isEqualTo(200);
+    }
+
+    @Test
+    void signOutEndsTheSessionOnTheServer() {
+        Users.Identity ada = users.createWithPassword(PASSWORD, "IdentityViewer");
+        Api.Reply signedIn = signIn(api, ada.username(), PASSWORD);
+        Api session = withCookie(sessionValue(signedIn));
+
+        Api.Reply signOut = session.header("X-CSRF-Token", signedIn.string("csrfToken")).delete("/api/session");
+        assertThat(signOut.status()).as(signOut.toString()).isEqualTo(204);
+        assertThat(signOut.header("Set-Cookie")).startsWith("STEPUP_SESSION=;").contains("Max-Age=0");
+
+        // A browser that kept the cookie anyway is not let in.
+        Api.Reply after = session.get("/api/me");
+        assertThat(after.status()).isEqualTo(401);
+        assertThat(after.errorCode()).isEqualTo("AU-0000");
+    }
+
+    @Test
+    void signingInAgainEndsTheBrowsersEarlierSession() {
+        Users.Identity ada = users.createWithPassword(PASSWORD, "IdentityViewer");
+        Users.Identity grace = users.createWithPassword(PASSWORD, "IdentityViewer");
+        String first = sessionValue(signIn(api, ada.username(), PASSWORD));
+        Api firstSession = withCookie(first);
+
+        // A failed sign-in leaves the session as it was.
+        assertThat(signIn(firstSession, grace.username(), PASSWORD + "!").status()).isEqualTo(401);
+        assertThat(firstSession.get("/api/me").string("userId")).isEqualTo(ada.userId());
+
+        Api.Reply again = signIn(firstSession, grace.username(), PASSWORD);
+        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+        String second = sessionValue(again);
+        assertThat(second).isNotEqualTo(first);
+        assertThat(firstSession.get("/api/me").status()).isEqualTo(401);
+        assertThat(withCookie(second).get("/api/me").string("userId")).isEqualTo(grace.userId());
+    }
+
+    @Test
+    void aSessionEndsWhenIdleTooLongOrTooOldOrWithItsUser() throws SQLException {
+        Users.Identity ada = users.createWithPassword(PASSWORD, "IdentityViewer");
+        Api idle = withCookie(sessionValue(signIn(api, ada.username(), PASSWORD)));
+        Api old = withCookie(sessionValue(signIn(api, ada.username(), PASSWORD)));
+        Api used = withCookie(sessionValue(signIn(api, ada.username(), PASSWORD)));
+        Api deleted = withCookie(sessionValue(signIn(api, users.createWithPassword(PASSWORD).username(), PASSWORD)));
+        assertThat(deleted.get("/api/me").status()).isEqualTo(200);
+
+        try (Connection db = TestDatabase.connect()) {
+            // 30 idle minutes end a session; 29 do not, and a request then counts as use.
+            age(db, "last_seen_at = now() - interval '31 minutes'", idle);
+            age(db, "last_seen_at = now() - interval '29 minutes'", used);
+            // 12 hours end a session, however busy.
+            age(db, "created_at = now() - interval '13 hours', last_seen_at = now()", old);
+
+            assertThat(idle.get("/api/me").status()).isEqualTo(401);
+            assertThat(old.get("/api/me").status()).isEqualTo(401);
+            assertThat(used.get("/api/me").status()).isEqualTo(200);
+            try (PreparedStatement seen = db.prepareStatement(
+                    "select extract(epoch from now() - last_seen_at) from browser_session where session_hash = ?")) {
+                seen.setString(1, sha256(cookieOf(used)));
+                try (ResultSet row = seen.executeQuery()) {
+                    assertThat(row.next()).isTrue();
+                    assertThat(row.getDouble(1)).as("seconds since the recorded last use").isLessThan(60);
+                }
+            }
+        }
+        // Deleting the user ends its sessions.
+        String userId = deleted.get("/api/me").string("userId");
+        assertThat(users.admin().delete("/api/users/" + userId).status()).isEqualTo(204);
+        assertThat(deleted.get("/api/me").status()).isEqualTo(401);
+    }
+
+    @Test
+    void failedSignInsAreCountedAndThrottledPerUser() throws SQLException {
+        Users.Identity ada = users.createWithPassword(PASSWORD, "IdentityViewer");
+        Users.Identity grace = users.createWithPassword(PASSWORD, "IdentityViewer");
+        for (int attempt = 0; attempt < 3; attempt++) {
+            assertThat(signIn(api, ada.username(), "guess " + attempt).status()).isEqualTo(401);
+        }
+        try (Connection db = TestDatabase.connect();
+             PreparedStatement failures = db.prepareStatement("select sign_in_failures from identity where id = ?");
+             PreparedStatement throttle = db.prepareStatement("update identity set sign_in_failures = 10,"
+                     + " last_sign_in_failure_at = now() where id = ?");
+             PreparedStatement waited = db.prepareStatement("update identity set"
+                     + " last_sign_in_failure_at = now() - interval '1 hour' where id = ?")) {
+            assertThat(failuresOf(failures, ada.userId())).isEqualTo(3);
+
+            // Ten failures in a row: the next attempt waits 32 s, and is refused unchecked,
+            // the right password too.
+            throttle.setString(1, ada.userId());
+            assertThat(throttle.executeUpdate()).isEqualTo(1);
+            Api.Reply refused = signIn(api, ada.username(), PASSWORD);
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(429);
+            assertThat(refused.errorCode()).isEqualTo("AU-0429");
+            assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 32L);
+            assertThat(refused.header("Set-Cookie")).isNull();
+            assertThat(failuresOf(failures, ada.userId())).as("a refused attempt is not counted").isEqualTo(10);
+            // Another user is not held up.
+            assertThat(signIn(api, grace.username(), PASSWORD).status()).isEqualTo(200);
+
+            // Once the wait is over, the right password signs in and clears the count.
+            waited.setString(1, ada.userId());
+            assertThat(waited.executeUpdate()).isEqualTo(1);
+            assertThat(signIn(api, ada.username(), PASSWORD).status()).isEqualTo(200);
+            assertThat(failuresOf(failures, ada.userId())).isZero();
+        }
+    }
+
+    @Test
+    void concurrentGuessesAreCountedOneAfterAnother() throws Exception {
+        Users.Identity ada = users.createWithPassword(PASSWORD, "IdentityViewer");
+        int logged = ServerLogs.read().length();
+        int guesses = 8;
+        List<Future<Api.Reply>> replies = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(guesses);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            for (int guess = 0; guess < guesses; guess++) {
+                String password = "guess " + guess;
+                replies.add(pool.submit(() -> {
+                    start.await();
+                    return signIn(api, ada.username(), password);
+                }));
+            }
+            start.countDown();
+            for (Future<Api.Reply> reply : replies) {
+                reply.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        int wrong = 0;
+        for (Future<Api.Reply> reply : replies) {
+            int status = reply.get().status();
+            assertThat(status).as(reply.get().toString()).isIn(401, 429);
+            wrong += status == 401 ? 1 : 0;
+        }
+        // Every checked guess is counted (none lost to a concurrent update), and from the
+        // threshold (5) on, the guesses inside the wait are refused unchecked.
+        assertThat(wrong).isGreaterThanOrEqualTo(5);
+        try (Connection db = TestDatabase.connect();
+             PreparedStatement failures = db.prepareStatement("select sign_in_failures from identity where id = ?")) {
+            assertThat(failuresOf(failures, ada.userId())).isEqualTo(wrong);
+        }
+        // Neither a password nor a guess reaches the log, and locking the identity's row warns of nothing.
+        String log = ServerLogs.read().substring(logged);
+        assertThat(log).doesNotContain(PASSWORD).doesNotContain("guess 0").doesNotContain("HHH000444");
+    }
+
+    private static Api.Reply signIn(Api api, String username, String password) {
+        return api.post("/api/session", "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
+    }
+
+    private Api withCookie(String value) {
+        return api.header("Cookie", "STEPUP_SESSION=" + value);
+    }
+
+    /** The session cookie's value from a sign-in's {@code Set-Cookie}. */
+    private static String sessionValue(Api.Reply signedIn) {
+        assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
+        String cookie = signedIn.header("Set-Cookie");
+        return cookie.substring("STEPUP_SESSION=".length(), cookie.indexOf(';'));
+    }
+
+    private static String cookieOf(Api session) {
+        return session.headerValue("Cookie").substring("STEPUP_SESSION=".length());
+    }
+
+    private static void age(Connection db, String set, Api session) throws SQLException {
+        try (PreparedStatement update = db.prepareStatement("update browser_session set " + set + " where session_hash = ?")) {
+            update.setString(1, sha256(cookieOf(session)));
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    private static int failuresOf(PreparedStatement failures, String userId) throws SQLException {
+        failures.setString(1, userId);
+        try (ResultSet row = failures.executeQuery()) {
+            assertThat(row.next()).isTrue();
+            return row.getInt(1);
+        }
+    }
+
+    private static String sha256(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
