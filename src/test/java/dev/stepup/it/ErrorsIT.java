@@ -132,7 +132,20 @@ class ErrorsIT {
                 bad("tokenExpirationDays beyond int", admin.post(tokens, "{\"tokenExpirationDays\":2147483648}")),
                 bad("token body malformed", admin.post(tokens, "{\"tokenExpirationDays\":")),
                 bad("token body an array", admin.post(tokens, "[]")),
-                bad("token body a string", admin.post(tokens, "\"30\"")));
+                bad("token body a string", admin.post(tokens, "\"30\"")),
+                // Numbers and nesting the JSON parser cannot read, in any body.
+                bad("number with an exponent beyond int", admin.post("/api/users",
+                        "{\"type\":\"User\",\"username\":\"exponent\",\"pad\":1e9999999999}")),
+                bad("number of 1 200 digits", admin.post("/api/users",
+                        "{\"type\":\"User\",\"username\":\"digits\",\"pad\":" + "9".repeat(1200) + "}")),
+                bad("nesting 2 000 deep", admin.post("/api/users", "{\"pad\":" + "[".repeat(2000) + "]".repeat(2000) + "}")),
+                bad("enrolment body with an exponent beyond int", admin.post("/api/mfa/register/TOTP",
+                        "{\"action\":\"GENERATE_SECRET\",\"pad\":1e9999999999}")),
+                bad("step-up body with an exponent beyond int", admin.post("/api/step-up/authenticate/TOTP",
+                        "{\"otp\":1e9999999999}")),
+                bad("configuration nested 2 000 deep", admin.post("/api/step-up/configuration",
+                        "{\"validationWindow\":" + "[".repeat(2000) + "]".repeat(2000) + "}")),
+                bad("token body with 1 200 digits", admin.post(tokens, "{\"tokenExpirationDays\":" + "9".repeat(1200) + "}")));
         run(cases);
     }
 

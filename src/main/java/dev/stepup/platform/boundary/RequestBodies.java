@@ -2,7 +2,6 @@ package dev.stepup.platform.boundary;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.bind.Jsonb;
@@ -69,12 +68,21 @@ public class RequestBodies {
                 throw ApiException.badRequest("The request body must be one JSON object and nothing after it");
             }
             return object;
-        } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Besides JsonException, the parser throws NumberFormatException (an exponent
+            // beyond int), UnsupportedOperationException (a number of over 1 100 digits) or a
+            // bare RuntimeException (nesting deeper than 1 000) for input it cannot read.
             throw ApiException.badRequest("The request body is not valid JSON");
         }
     }
 
-    /** JSON-B would truncate 1.5 to 1 for an integer field; refuse it instead. */
+    /**
+     * JSON-B would truncate 1.5 to 1 for an integer field; refuse it instead. Integral
+     * means scale 0 here, so {@code 1e3} is refused too, and nothing with an exponent is
+     * ever expanded.
+     */
     private static void requireWholeNumbers(JsonObject object, Class<?> type) {
         if (!type.isRecord()) {
             return;
