@@ -39,11 +39,13 @@ class EmbeddedDefaultIT {
     }
 
     @Test
-    void usersSurviveARestartOnTheEmbeddedDatabase() {
+    void usersSurviveARestartOnTheEmbeddedDatabase() throws IOException {
         String adminToken = "emb-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
         Map<String, String> env = Map.of("STEPUP_BOOTSTRAP_ADMIN_TOKEN", adminToken);
         String username = "kept-" + UUID.randomUUID();
+        String successorName = "successor-" + UUID.randomUUID();
         String userId;
+        String successorToken;
 
         try (ServerProcess first = ServerProcess.start("embedded-first", env, workDir, ServerProcess.freePort())) {
             first.awaitReady(READY);
@@ -54,9 +56,19 @@ class EmbeddedDefaultIT {
             assertThat(created.status()).as(created.toString()).isEqualTo(200);
             userId = created.string("userId");
             assertThat(userId).matches("[A-Za-z0-9]{20}");
-            // The admin starts an enrolment: H2's trigger counts it for the listing.
-            assertThat(admin.post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}").status()).isEqualTo(200);
-            assertListsOnePendingEnrolment(admin);
+            // The bootstrap admin hands over to a manager, and deletes itself: no TenantAdmin is left.
+            Api.Reply successor = admin.post("/api/users", """
+                    {"type":"User","username":"%s","status":"active",
+                     "adminRoles":[{"name":"IdentityManager"}]}""".formatted(successorName));
+            assertThat(successor.status()).as(successor.toString()).isEqualTo(200);
+            successorToken = admin.post("/api/users/" + successor.string("userId") + "/tokens", null).string("token");
+            Api next = first.api().token(successorToken);
+            // The successor starts an enrolment: H2's trigger counts it for the listing.
+            assertThat(next.post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}").status()).isEqualTo(200);
+            assertListsOnePendingEnrolment(next, successorName);
+            String adminId = admin.get("/api/me").string("userId");
+            assertThat(admin.delete("/api/users/" + adminId).status()).isEqualTo(204);
+            assertThat(admin.get("/api/users").status()).isEqualTo(401);
 
             first.stop();
             assertThat(first.isAlive()).isFalse();
@@ -69,28 +81,33 @@ class EmbeddedDefaultIT {
 
         try (ServerProcess second = ServerProcess.start("embedded-second", env, workDir, ServerProcess.freePort())) {
             second.awaitReady(READY);
-            Api.Reply read = second.api().token(adminToken).get("/api/users/" + userId);
+            Api next = second.api().token(successorToken);
+            Api.Reply read = next.get("/api/users/" + userId);
             assertThat(read.status()).as(read.toString()).isEqualTo(200);
             assertThat(read.string("userId")).isEqualTo(userId);
             assertThat(read.string("username")).isEqualTo(username);
             assertThat(read.json().getJsonArray("adminRoles").getJsonObject(0).getString("name")).isEqualTo("IdentityViewer");
 
-            assertListsOnePendingEnrolment(second.api().token(adminToken));
+            assertListsOnePendingEnrolment(next, successorName);
 
-            // The bootstrap ran once: still exactly one user called admin.
-            Api.Reply all = second.api().token(adminToken).get("/api/users?size=1000");
+            // The bootstrap runs on a new database only: the deleted admin is not made again,
+            // though no TenantAdmin is left and this start has the bootstrap token too.
+            Api.Reply all = next.get("/api/users?size=1000");
             assertThat(all.status()).as(all.toString()).isEqualTo(200);
             assertThat(all.json().getJsonArray("data").getValuesAs(jakarta.json.JsonObject.class))
-                    .filteredOn(user -> "admin".equals(user.getString("username", null)))
-                    .hasSize(1);
+                    .noneMatch(user -> "admin".equals(user.getString("username", null)));
+            assertThat(second.api().token(adminToken).get("/api/users").status()).isEqualTo(401);
+            second.stop();
+            assertThat(Files.readString(second.log(), StandardCharsets.UTF_8))
+                    .contains("the bootstrap admin 'admin' is not created again");
         }
     }
 
-    private static void assertListsOnePendingEnrolment(Api admin) {
+    private static void assertListsOnePendingEnrolment(Api admin, String username) {
         Api.Reply listed = admin.get("/api/mfa/admin/registrations/TOTP?status=CHALLENGE");
         assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
         assertThat(listed.json().getJsonNumber("count").longValue()).isEqualTo(1);
-        assertThat(listed.json().getJsonArray("data").getJsonObject(0).getString("username")).isEqualTo("admin");
+        assertThat(listed.json().getJsonArray("data").getJsonObject(0).getString("username")).isEqualTo(username);
         assertThat(admin.get("/api/mfa/admin/registrations/TOTP?status=REGISTERED").json().getJsonNumber("count").longValue())
                 .isZero();
     }

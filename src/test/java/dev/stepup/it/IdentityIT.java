@@ -89,6 +89,7 @@ class IdentityIT {
         Api.Reply token = users.admin().post("/api/users/" + id + "/tokens", "{\"tokenExpirationDays\":30}");
         assertThat(token.status()).isEqualTo(200);
         assertThat(token.string("token")).hasSizeLessThan(50);
+        assertThat(token.header("Cache-Control")).isEqualTo("no-store");
 
         // An IdentityManager may read users but not create them.
         Api batch = api.token(token.string("token"));

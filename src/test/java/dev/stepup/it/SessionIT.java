@@ -84,6 +84,15 @@ class SessionIT {
                 assertThat(row.next()).isFalse();
             }
         }
+        try (Connection db = TestDatabase.connect();
+             PreparedStatement hash = db.prepareStatement("select password_hash from identity where id = ?")) {
+            hash.setString(1, ada.userId());
+            try (ResultSet row = hash.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                // Jakarta Security's PBKDF2 with the iterations OWASP asks for, not its default 2 048.
+                assertThat(row.getString(1)).startsWith("PBKDF2WithHmacSHA256:210000:").doesNotContain(PASSWORD);
+            }
+        }
 
         Api session = withCookie(value);
         Api.Reply me = session.get("/api/me");

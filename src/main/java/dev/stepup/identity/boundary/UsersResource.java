@@ -110,12 +110,14 @@ public class UsersResource {
     @Path("{userId}/tokens")
     @RolesAllowed(Role.TENANT_ADMIN)
     @Transactional
-    public Map<String, String> createToken(@PathParam("userId") String userId, String body) {
+    public Response createToken(@PathParam("userId") String userId, String body) {
         int days = bodies.readOptional(body, TokenRequest.class)
                 .map(TokenRequest::tokenExpirationDays)
                 .orElse(ApiTokens.MAX_EXPIRATION_DAYS);
         Identity identity = existing(userId);
-        return Map.of("token", tokens.issue(identity.id(), days, caller.get().id()));
+        return Response.ok(Map.of("token", tokens.issue(identity.id(), days, caller.get().id())))
+                .header("Cache-Control", "no-store")
+                .build();
     }
 
     /** Does what the admin {@code DELETE} of the registration does, for batch jobs. */

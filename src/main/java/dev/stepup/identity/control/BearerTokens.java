@@ -146,6 +146,16 @@ public class BearerTokens {
                     .orElse(null);
             built.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(accepted,
                     new JWTClaimsSet.Builder().issuer(issuer.get()).build(), Set.of("exp"), Set.of()));
+            if (accepted == null) {
+                // MicroProfile JWT's rule, kept; but a token the provider issued for another
+                // application would pass too.
+                LOG.warning("mp.jwt.verify.audiences is not set: Bearer tokens of the issuer are accepted for any"
+                        + " audience. Set it to the audience your identity provider puts in tokens for StepUp.");
+            }
+            if (publicKeyLocation.filter(l -> l.startsWith("http://")).isPresent() && publicKey.isEmpty()) {
+                LOG.warning("mp.jwt.verify.publickey.location is fetched over plain http: whoever can change"
+                        + " that answer can sign tokens. Use https.");
+            }
             return built;
         } catch (Exception e) {
             LOG.log(Level.SEVERE, "The JWT verification key (mp.jwt.verify.publickey[.location]) cannot be read; "

@@ -11,7 +11,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * First start: when no TenantAdmin exists, creates the TenantAdmin {@code admin} with the
+ * First start: on a database without identities, creates the TenantAdmin {@code admin} with the
  * API token from {@code STEPUP_BOOTSTRAP_ADMIN_TOKEN} and the web UI password from
  * {@code STEPUP_BOOTSTRAP_ADMIN_PASSWORD}, or with random ones that are logged once and
  * written to owner-only files in the data directory.

@@ -48,6 +48,14 @@ public class BootstrapAdmin {
             configuredPassword.ifPresent(this::setPasswordIfNone);
             return;
         }
+        if (identities.count() > 0) {
+            // Someone deleted every TenantAdmin. Making 'admin' again would hand the service to
+            // whoever holds the bootstrap token, which may be old and still in an env file.
+            LOG.warning("No TenantAdmin exists, and the database is not new: the bootstrap admin 'admin' is not"
+                    + " created again. To make a local user TenantAdmin: insert into identity_role (identity_id, role)"
+                    + " values ('<userId>', 'TenantAdmin')");
+            return;
+        }
         String password = configuredPassword.orElseGet(() -> Secrets.randomToken(12));
         Identity created = identities.create(new NewIdentity(IdentityType.User, ADMIN, null, null, null,
                 password.toCharArray(), IdentityStatus.active, Set.of(Role.TENANT_ADMIN)), null);

@@ -103,7 +103,8 @@ public class BrowserSessions {
             throw new ApiException(429, "AU-0429", "Too many failed sign-ins; try again in " + seconds + " s",
                     null, Map.of("Retry-After", Long.toString(seconds)));
         }
-        if (!identity.isActive() || !identities.verifyPassword(identity, password)) {
+        // The password is checked first, so an inactive user takes as long to refuse.
+        if (!identities.verifyPassword(identity, password) || !identity.isActive()) {
             identity.signInFailed(now);
             changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGN_IN_FAILED, null, identity.id()));
             throw wrongCredentials();

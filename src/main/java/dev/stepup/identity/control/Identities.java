@@ -5,6 +5,7 @@ import dev.stepup.identity.entity.Role;
 import dev.stepup.identity.entity.UserId;
 import dev.stepup.platform.boundary.ApiException;
 import dev.stepup.platform.control.Secrets;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -14,7 +15,9 @@ import jakarta.persistence.PersistenceException;
 import jakarta.security.enterprise.identitystore.Pbkdf2PasswordHash;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Creates, finds, lists and deletes users and service identities. */
 @ApplicationScoped
@@ -26,6 +29,14 @@ public class Identities {
     @Inject
     Pbkdf2PasswordHash passwordHash;
 
+    /**
+     * PBKDF2-HMAC-SHA256 iterations for new password hashes (Jakarta Security's default is
+     * 2 048). A hash keeps the count it was made with, so raising it needs no migration.
+     */
+    @Inject
+    @ConfigProperty(name = "stepup.password.iterations", defaultValue = "210000")
+    int iterations;
+
     @Inject
     Clock clock;
 
@@ -33,6 +44,13 @@ public class Identities {
 
     @Inject
     Event<IdentityChanged> changes;
+
+    @PostConstruct
+    void configureHash() {
+        passwordHash.initialize(Map.of(
+                "Pbkdf2PasswordHash.Algorithm", "PBKDF2WithHmacSHA256",
+                "Pbkdf2PasswordHash.Iterations", Integer.toString(iterations)));
+    }
 
     public Identity create(NewIdentity request, UserId actor) {
         if (findByUsername(request.username()).isPresent()) {
