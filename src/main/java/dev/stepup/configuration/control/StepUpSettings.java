@@ -6,6 +6,8 @@ import dev.stepup.otp.control.HashFunction;
 import dev.stepup.otp.control.TotpParameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -58,6 +60,14 @@ public class StepUpSettings {
         snapshot = null;
         changes.fire(new ConfigurationChanged(actor, before, wanted));
         return wanted;
+    }
+
+    /**
+     * After the change commits, this instance serves it at once: a request that read the old
+     * row meanwhile may have cached it again.
+     */
+    void committed(@Observes(during = TransactionPhase.AFTER_SUCCESS) ConfigurationChanged change) {
+        snapshot = new Snapshot(change.after(), clock.instant());
     }
 
     private static Settings toSettings(StepUpConfiguration row) {

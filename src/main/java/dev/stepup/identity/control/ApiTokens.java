@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -53,8 +54,16 @@ public class ApiTokens {
         return token;
     }
 
-    /** Makes {@code token} the identity's token, replacing any other. */
+    /**
+     * Makes {@code token} the identity's token, replacing any other. The identity's row is
+     * locked first, so two replacements at once run one after the other instead of both
+     * inserting after the same delete.
+     */
     public void install(UserId identity, String token, int expirationDays, UserId actor) {
+        em.createQuery("select i.id from Identity i where i.id = :id", String.class)
+                .setParameter("id", identity.value())
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList();
         em.createQuery("delete from ApiToken t where t.identityId = :id")
                 .setParameter("id", identity.value())
                 .executeUpdate();

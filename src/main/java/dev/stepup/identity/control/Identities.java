@@ -95,13 +95,14 @@ public class Identities {
     }
 
     /** Removes the identity with its token, registration and completion IDs (by cascade). */
+    /**
+     * One conditional delete (the database removes the token, registration and sessions with
+     * the row), so of two deletes at once, on any instances, one wins and the other finds none.
+     */
     public boolean delete(UserId id, UserId actor) {
-        Identity identity = em.find(Identity.class, id.value());
-        if (identity == null) {
+        if (em.createQuery("delete from Identity i where i.id = :id").setParameter("id", id.value()).executeUpdate() == 0) {
             return false;
         }
-        em.remove(identity);
-        em.flush();
         changes.fire(new IdentityChanged(IdentityChanged.Kind.DELETED, actor, id));
         return true;
     }

@@ -32,8 +32,12 @@ public class CompletionIds {
         return value;
     }
 
-    /** True, once, for an unexpired completion of this user; the row is gone afterwards. */
-    @Transactional
+    /**
+     * True, once, for an unexpired completion of this user; the row is gone afterwards, in a
+     * transaction of its own: a guarded method that then fails and rolls back its own work
+     * does not give the completion back.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
     public boolean consume(UserId user, String value) {
         if (value == null || value.isEmpty() || value.length() > 100) {
             return false;
