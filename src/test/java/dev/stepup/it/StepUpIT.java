@@ -6,6 +6,8 @@ import dev.stepup.it.guarded.PayoutsResource;
 import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -50,11 +52,35 @@ class StepUpIT {
                 .contains("; HttpOnly").contains("; SameSite=Strict").doesNotContain("Secure");
         assertThat(value(cookie)).hasSizeGreaterThanOrEqualTo(22);
 
-        Api.Reply failed = user.api().post("/api/step-up/authenticate/TOTP", "{\"otp\":\"000000\"}");
-        assertThat(failed.json().getString("result")).isIn("FAILED", "SUCCESS");
-        if (failed.json().getString("result").equals("FAILED")) {
-            assertThat(failed.header("Set-Cookie")).isNull();
+        Api.Reply failed = user.api().post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.totp().wrongCode() + "\"}");
+        assertThat(failed.status()).isEqualTo(200);
+        assertThat(failed.json().getString("result")).isEqualTo("FAILED");
+        assertThat(failed.header("Set-Cookie")).isNull();
+    }
+
+    @Test
+    void malformedCodesAndFactorsAreRefusedUncounted() throws SQLException {
+        Enrolled user = Enrolled.create(users, api);
+        for (String otp : new String[] {"1234567", "12345", "12345x", ""}) {
+            Api.Reply malformed = user.api().post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + otp + "\"}");
+            assertThat(malformed.status()).as(otp).isEqualTo(400);
+            assertThat(malformed.errorCode()).as(otp).isEqualTo("MFA-0004");
         }
+        Api.Reply missing = user.api().post("/api/step-up/authenticate/TOTP", "{}");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.errorCode()).isEqualTo("MFA-0004");
+        Api.Reply factor = user.api().post("/api/step-up/authenticate/SMS", "{\"otp\":\"" + user.nextCode() + "\"}");
+        assertThat(factor.status()).isEqualTo(400);
+        assertThat(factor.errorCode()).isEqualTo("MFA-0001");
+        try (Connection db = TestDatabase.connect();
+             PreparedStatement failures = db.prepareStatement("select failures from registration where identity_id = ?")) {
+            failures.setString(1, user.identity().userId());
+            try (ResultSet row = failures.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                assertThat(row.getInt(1)).as("failures counted for malformed codes").isZero();
+            }
+        }
+        assertThat(user.stepUp().json().getString("result")).isEqualTo("SUCCESS");
     }
 
     @Test
