@@ -40,7 +40,10 @@ class ScaleOutIT {
         war = directory.resolve("stepup-with-payouts.war");
         Deployments.war().addPackage(PayoutsResource.class.getPackage()).as(ZipExporter.class).exportTo(war.toFile(), true);
         first = ServerProcess.start("scale-out-a", environment("a", TestDatabase.SECRET_KEY, null), dir("a"), ServerProcess.freePort(), war);
-        second = ServerProcess.start("scale-out-b", environment("b", TestDatabase.SECRET_KEY, null), dir("b"), ServerProcess.freePort(), war);
+        // The second instance stands behind a TLS-terminating proxy it trusts.
+        Map<String, String> behindProxy = environment("b", TestDatabase.SECRET_KEY, null);
+        behindProxy.put("STEPUP_TRUST_FORWARDED_PROTO", "true");
+        second = ServerProcess.start("scale-out-b", behindProxy, dir("b"), ServerProcess.freePort(), war);
         first.awaitReady(Duration.ofSeconds(240));
         second.awaitReady(Duration.ofSeconds(240));
     }
@@ -91,6 +94,25 @@ class ScaleOutIT {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void cookiesAreSecureWhenATrustedProxySaysHttps() {
+        String password = "proxy password " + System.nanoTime();
+        Enrolled user = Enrolled.of(new Users(first.api()).createWithPassword(password), first.api());
+        String signIn = "{\"username\":\"" + user.identity().username() + "\",\"password\":\"" + password + "\"}";
+        Api viaProxy = second.api().header("X-Forwarded-Proto", "https");
+
+        assertThat(viaProxy.token(user.identity().token())
+                .post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.nextCode() + "\"}").header("Set-Cookie"))
+                .startsWith("STEPUP_COMPLETION=").contains("; HttpOnly").endsWith("; Secure");
+        assertThat(viaProxy.post("/api/session", signIn).header("Set-Cookie"))
+                .startsWith("STEPUP_SESSION=").endsWith("; Secure");
+        // Plain http to the same instance, and the header sent to an instance that trusts no proxy.
+        assertThat(second.api().post("/api/session", signIn).header("Set-Cookie"))
+                .startsWith("STEPUP_SESSION=").doesNotContain("Secure");
+        assertThat(first.api().header("X-Forwarded-Proto", "https").post("/api/session", signIn).header("Set-Cookie"))
+                .startsWith("STEPUP_SESSION=").doesNotContain("Secure");
     }
 
     @Test
