@@ -7,11 +7,13 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -20,6 +22,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -111,6 +115,39 @@ class SessionIT {
         Api.Reply byToken = api.token(ada.token()).get("/api/me");
         assertThat(byToken.string("authenticatedBy")).isEqualTo("TOKEN");
         assertThat(byToken.json().getOrDefault("csrfToken", JsonValue.NULL)).isEqualTo(JsonValue.NULL);
+    }
+
+    @Test
+    void aHashOfJakartasDefault2048IterationsIsMadeAgainAtSignIn() throws Exception {
+        Users.Identity ada = users.createWithPassword(PASSWORD, "IdentityViewer");
+        // As an older StepUp stored it: Jakarta Security's PBKDF2 format with its default count.
+        byte[] salt = new byte[32];
+        new SecureRandom().nextBytes(salt);
+        byte[] derived = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                .generateSecret(new PBEKeySpec(PASSWORD.toCharArray(), salt, 2048, 256)).getEncoded();
+        Base64.Encoder base64 = Base64.getEncoder();
+        String old = "PBKDF2WithHmacSHA256:2048:" + base64.encodeToString(salt) + ":" + base64.encodeToString(derived);
+        try (Connection db = TestDatabase.connect();
+             PreparedStatement set = db.prepareStatement("update identity set password_hash = ? where id = ?");
+             PreparedStatement read = db.prepareStatement("select password_hash from identity where id = ?")) {
+            set.setString(1, old);
+            set.setString(2, ada.userId());
+            assertThat(set.executeUpdate()).isEqualTo(1);
+
+            assertThat(signIn(api, ada.username(), PASSWORD + "!").status()).isEqualTo(401);
+            read.setString(1, ada.userId());
+            assertThat(hashOf(read)).as("unchanged by a wrong password").isEqualTo(old);
+            assertThat(signIn(api, ada.username(), PASSWORD).status()).isEqualTo(200);
+            assertThat(hashOf(read)).startsWith("PBKDF2WithHmacSHA256:210000:");
+            assertThat(signIn(api, ada.username(), PASSWORD).status()).isEqualTo(200);
+        }
+    }
+
+    private static String hashOf(PreparedStatement read) throws SQLException {
+        try (ResultSet row = read.executeQuery()) {
+            assertThat(row.next()).isTrue();
+            return row.getString(1);
+        }
     }
 
     @Test

@@ -110,6 +110,7 @@ public class BrowserSessions {
             throw wrongCredentials();
         }
         identity.signInSucceeded();
+        identities.upgradeHash(identity, password);
         if (replacing != null && !replacing.isEmpty() && replacing.length() <= 100) {
             end(replacing);
         }

@@ -31,7 +31,7 @@ public class Identities {
 
     /**
      * PBKDF2-HMAC-SHA256 iterations for new password hashes (Jakarta Security's default is
-     * 2 048). A hash keeps the count it was made with, so raising it needs no migration.
+     * 2 048). A hash keeps the count it was made with and is made again at the next sign-in.
      */
     @Inject
     @ConfigProperty(name = "stepup.password.iterations", defaultValue = "210000")
@@ -128,6 +128,16 @@ public class Identities {
 
     public void setPassword(Identity identity, char[] password) {
         identity.passwordHash(passwordHash.generate(password));
+    }
+
+    /**
+     * After a successful check: a hash made with fewer iterations (or another algorithm)
+     * than today's is made again while the password is at hand.
+     */
+    public void upgradeHash(Identity identity, char[] password) {
+        if (!identity.passwordHash().startsWith("PBKDF2WithHmacSHA256:" + iterations + ":")) {
+            identity.passwordHash(passwordHash.generate(password));
+        }
     }
 
     public boolean verifyPassword(Identity identity, char[] password) {
