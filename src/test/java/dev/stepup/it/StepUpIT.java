@@ -175,6 +175,18 @@ class StepUpIT {
     }
 
     @Test
+    void aCompletionStaysUsedWhenTheGuardedMethodRollsBack() {
+        Enrolled user = Enrolled.create(users, api);
+        Api withCookie = user.api().header("Cookie", COOKIE + "=" + value(user.stepUp().header("Set-Cookie")));
+        Api.Reply refused = withCookie.post("/api/payouts/refused", null);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+        assertThat(refused.errorCode()).isEqualTo("PAY-0409");
+        Api.Reply again = withCookie.post("/api/payouts/refused", null);
+        assertThat(again.status()).as("the same completion again").isEqualTo(403);
+        assertThat(again.errorCode()).isEqualTo("PE-0028");
+    }
+
+    @Test
     void theWindowDoesNotStandInForACompletion() {
         Enrolled user = Enrolled.create(users, api);
         String completion = value(user.stepUp().header("Set-Cookie"));

@@ -3,6 +3,7 @@ package dev.stepup.identity.control;
 import dev.stepup.identity.entity.ApiToken;
 import dev.stepup.identity.entity.Identity;
 import dev.stepup.identity.entity.UserId;
+import dev.stepup.platform.boundary.ApiException;
 import dev.stepup.platform.control.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -60,10 +61,13 @@ public class ApiTokens {
      * inserting after the same delete.
      */
     public void install(UserId identity, String token, int expirationDays, UserId actor) {
-        em.createQuery("select i.id from Identity i where i.id = :id", String.class)
+        if (em.createQuery("select i.id from Identity i where i.id = :id", String.class)
                 .setParameter("id", identity.value())
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .getResultList();
+                .getResultList()
+                .isEmpty()) {
+            throw new ApiException(404, "U-0001", "User not found"); // deleted a moment ago
+        }
         em.createQuery("delete from ApiToken t where t.identityId = :id")
                 .setParameter("id", identity.value())
                 .executeUpdate();

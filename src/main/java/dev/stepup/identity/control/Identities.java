@@ -94,7 +94,6 @@ public class Identities {
         return em.createQuery("select count(i) from Identity i", Long.class).getSingleResult();
     }
 
-    /** Removes the identity with its token, registration and completion IDs (by cascade). */
     /**
      * One conditional delete (the database removes the token, registration and sessions with
      * the row), so of two deletes at once, on any instances, one wins and the other finds none.
@@ -131,16 +130,32 @@ public class Identities {
     }
 
     /**
-     * After a successful check: a hash made with fewer iterations (or another algorithm)
-     * than today's is made again while the password is at hand.
+     * After a successful check: a hash made with other parameters than today's (Jakarta's
+     * 2 048 iterations, say) is made again while the password is at hand.
      */
     public void upgradeHash(Identity identity, char[] password) {
-        if (!identity.passwordHash().startsWith("PBKDF2WithHmacSHA256:" + iterations + ":")) {
+        if (!isCurrent(identity.passwordHash())) {
             identity.passwordHash(passwordHash.generate(password));
         }
     }
 
+    /**
+     * Checks a password. A hash not yet made again with today's iterations is also checked
+     * against the hash that matches nothing, so a user whose old hash is quick to check takes
+     * as long to refuse as an unknown username.
+     */
     public boolean verifyPassword(Identity identity, char[] password) {
-        return identity.passwordHash() != null && passwordHash.verify(password, identity.passwordHash());
+        if (identity.passwordHash() == null) {
+            return false;
+        }
+        boolean matches = passwordHash.verify(password, identity.passwordHash());
+        if (!isCurrent(identity.passwordHash())) {
+            verifyNothing(password);
+        }
+        return matches;
+    }
+
+    private boolean isCurrent(String hash) {
+        return hash.startsWith("PBKDF2WithHmacSHA256:" + iterations + ":");
     }
 }

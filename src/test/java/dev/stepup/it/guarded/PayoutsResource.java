@@ -46,4 +46,12 @@ public class PayoutsResource {
     public Map<String, String> throughService() {
         return Map.of("done", service.changeBankAccount());
     }
+
+    /** Through a guarded, transactional bean method that fails and rolls back. */
+    @POST
+    @Path("refused")
+    @RolesAllowed("**")
+    public Map<String, String> refused() {
+        return Map.of("done", service.refusedTransfer());
+    }
 }
