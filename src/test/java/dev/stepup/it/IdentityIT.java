@@ -7,14 +7,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -199,7 +194,7 @@ class IdentityIT {
     void twoDeletesAtOnceGiveOne204AndOne404() throws Exception {
         for (int round = 0; round < 3; round++) {
             String userId = users.create("IdentityViewer").userId();
-            List<Integer> statuses = atOnce(4, () -> users.admin().delete("/api/users/" + userId).status());
+            List<Integer> statuses = AtOnce.all(Collections.nCopies(4, () -> users.admin().delete("/api/users/" + userId).status()));
             assertThat(statuses).as("round %d", round).containsExactlyInAnyOrder(204, 404, 404, 404);
         }
     }
@@ -207,37 +202,15 @@ class IdentityIT {
     @Test
     void tokensIssuedAtOnceLeaveExactlyOneValid() throws Exception {
         Users.Identity user = users.create("IdentityViewer");
-        List<String> issued = atOnce(4, () -> {
+        Callable<String> issue = () -> {
             Api.Reply reply = users.admin().post("/api/users/" + user.userId() + "/tokens", null);
             assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
             return reply.string("token");
-        });
+        };
+        List<String> issued = AtOnce.all(Collections.nCopies(4, issue));
         assertThat(issued).doesNotHaveDuplicates();
         assertThat(issued.stream().filter(token -> api.token(token).get("/api/users/" + user.userId()).status() == 200))
                 .hasSize(1);
-    }
-
-    /** Runs {@code call} on {@code parallel} threads released together; its results. */
-    private static <T> List<T> atOnce(int parallel, Callable<T> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(parallel);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < parallel; i++) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return call.call();
-                }));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(60, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     @Test

@@ -16,12 +16,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.apache.commons.codec.binary.Base32;
@@ -229,36 +227,22 @@ class RegistrationIT {
     void aCodeIsAcceptedOnceEvenUnderConcurrency() throws Exception {
         Enrolled user = Enrolled.create(users, api);
         String code = user.nextCode();
+        Callable<Api.Reply> client = () -> user.api().post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + code + "\"}");
         int clients = 32;
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Api.Reply>> replies = new ArrayList<>();
-        try {
-            for (int i = 0; i < clients; i++) {
-                replies.add(pool.submit(() -> {
-                    start.await();
-                    return user.api().post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + code + "\"}");
-                }));
+        int success = 0;
+        int refused = 0;
+        for (Api.Reply reply : AtOnce.all(Collections.nCopies(clients, client))) {
+            if (reply.status() == 200 && reply.json().getString("result").equals("SUCCESS")) {
+                success++;
+            } else if ((reply.status() == 200 && reply.json().getString("result").equals("FAILED"))
+                    || (reply.status() == 429 && reply.errorCode().equals("MFA-0005"))) {
+                refused++;
+            } else {
+                throw new AssertionError("Unexpected reply: " + reply);
             }
-            start.countDown();
-            int success = 0;
-            int refused = 0;
-            for (Future<Api.Reply> future : replies) {
-                Api.Reply reply = future.get();
-                if (reply.status() == 200 && reply.json().getString("result").equals("SUCCESS")) {
-                    success++;
-                } else if ((reply.status() == 200 && reply.json().getString("result").equals("FAILED"))
-                        || (reply.status() == 429 && reply.errorCode().equals("MFA-0005"))) {
-                    refused++;
-                } else {
-                    throw new AssertionError("Unexpected reply: " + reply);
-                }
-            }
-            assertThat(success).isEqualTo(1);
-            assertThat(refused).isEqualTo(clients - 1);
-        } finally {
-            pool.shutdownNow();
         }
+        assertThat(success).isEqualTo(1);
+        assertThat(refused).isEqualTo(clients - 1);
     }
 
     @Test

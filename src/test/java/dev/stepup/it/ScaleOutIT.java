@@ -14,10 +14,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,34 +63,22 @@ class ScaleOutIT {
         String code = user.nextCode();
         Api onFirst = first.api().token(user.identity().token());
         Api onSecond = second.api().token(user.identity().token());
-        int clients = 24;
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Api.Reply>> replies = new ArrayList<>();
-        try {
-            for (int i = 0; i < clients; i++) {
-                Api target = i % 2 == 0 ? onFirst : onSecond;
-                replies.add(pool.submit(() -> {
-                    start.await();
-                    return target.post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + code + "\"}");
-                }));
-            }
-            start.countDown();
-            int success = 0;
-            for (Future<Api.Reply> reply : replies) {
-                Api.Reply answer = reply.get();
-                assertThat(answer.status()).as(answer.toString()).isIn(200, 429);
-                if (answer.status() == 429) {
-                    // Lost its race eight times in a row: told to retry, never let through.
-                    assertThat(answer.errorCode()).isEqualTo("MFA-0005");
-                } else if (answer.json().getString("result").equals("SUCCESS")) {
-                    success++;
-                }
-            }
-            assertThat(success).isEqualTo(1);
-        } finally {
-            pool.shutdownNow();
+        List<Callable<Api.Reply>> clients = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            Api target = i % 2 == 0 ? onFirst : onSecond;
+            clients.add(() -> target.post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + code + "\"}"));
         }
+        int success = 0;
+        for (Api.Reply answer : AtOnce.all(clients)) {
+            assertThat(answer.status()).as(answer.toString()).isIn(200, 429);
+            if (answer.status() == 429) {
+                // Lost its race eight times in a row: told to retry, never let through.
+                assertThat(answer.errorCode()).isEqualTo("MFA-0005");
+            } else if (answer.json().getString("result").equals("SUCCESS")) {
+                success++;
+            }
+        }
+        assertThat(success).isEqualTo(1);
     }
 
     @Test

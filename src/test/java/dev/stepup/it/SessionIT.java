@@ -17,11 +17,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -319,30 +315,15 @@ class SessionIT {
     void concurrentGuessesAreCountedOneAfterAnother() throws Exception {
         Users.Identity ada = users.createWithPassword(PASSWORD, "IdentityViewer");
         int logged = ServerLogs.read().length();
-        int guesses = 8;
-        List<Future<Api.Reply>> replies = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(guesses);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            for (int guess = 0; guess < guesses; guess++) {
-                String password = "guess " + guess;
-                replies.add(pool.submit(() -> {
-                    start.await();
-                    return signIn(api, ada.username(), password);
-                }));
-            }
-            start.countDown();
-            for (Future<Api.Reply> reply : replies) {
-                reply.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
+        List<Callable<Api.Reply>> guesses = new ArrayList<>();
+        for (int guess = 0; guess < 8; guess++) {
+            String password = "guess " + guess;
+            guesses.add(() -> signIn(api, ada.username(), password));
         }
         int wrong = 0;
-        for (Future<Api.Reply> reply : replies) {
-            int status = reply.get().status();
-            assertThat(status).as(reply.get().toString()).isIn(401, 429);
-            wrong += status == 401 ? 1 : 0;
+        for (Api.Reply reply : AtOnce.all(guesses)) {
+            assertThat(reply.status()).as(reply.toString()).isIn(401, 429);
+            wrong += reply.status() == 401 ? 1 : 0;
         }
         // Every checked guess is counted (none lost to a concurrent update), and from the
         // threshold (5) on, the guesses inside the wait are refused unchecked.
