@@ -170,6 +170,9 @@ class ScaleOutIT {
                     .post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.nextCode() + "\"}");
             assertThat(again.json().getString("result")).isEqualTo("SUCCESS");
             assertThat(keyId(user)).isEqualTo(after);
+            // Its start told how many secrets still waited under the previous key.
+            assertThat(Files.readString(rotated.log())).containsPattern("Stored secrets: \\d+ under the current key"
+                    + " \\(id " + after + "\\), [1-9]\\d* still under STEPUP_SECRET_KEY_PREVIOUS");
         }
     }
 

@@ -27,13 +27,19 @@ public class Bootstrap {
     @Inject
     BootstrapAdmin admin;
 
+    @Inject
+    Identities identities;
+
     @PostConstruct
     void createAdminIfNone() {
         try {
             admin.createIfNone();
         } catch (RuntimeException e) {
-            // Another instance on the same database may have created it at the same moment.
-            LOG.log(Level.WARNING, "Bootstrap admin not created (another instance may have created it at the same moment)", e);
+            if (!identities.tenantAdminExists()) {
+                throw e; // no admin and no way in: the deployment fails and says why
+            }
+            // Another instance on the same database created it at the same moment.
+            LOG.log(Level.INFO, "Bootstrap admin created by another instance at the same moment");
         }
     }
 }

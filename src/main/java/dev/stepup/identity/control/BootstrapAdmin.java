@@ -61,7 +61,7 @@ public class BootstrapAdmin {
                 password.toCharArray(), IdentityStatus.active, Set.of(Role.TENANT_ADMIN)), null);
         UserId id = created.id();
         if (configuredPassword.isEmpty()) {
-            boolean written = dataDirectory.createSecretFile(PASSWORD_FILE, password);
+            boolean written = keep(PASSWORD_FILE, password);
             // Like the token below: shown once, because the admin has no other way to sign in.
             LOG.warning("Bootstrap TenantAdmin 'admin' created. Its web UI password, shown once"
                     + (written ? " and kept in " + dataDirectory.path().resolve(PASSWORD_FILE) : "") + ": " + password);
@@ -72,10 +72,24 @@ public class BootstrapAdmin {
             return;
         }
         String token = tokens.issue(id, ApiTokens.MAX_EXPIRATION_DAYS, null);
-        boolean written = dataDirectory.createSecretFile(TOKEN_FILE, token);
+        boolean written = keep(TOKEN_FILE, token);
         // The one log line that holds a token, as the contract asks: the admin has no other way in.
         LOG.warning("Bootstrap TenantAdmin 'admin' created. Its API token, shown once"
                 + (written ? " and kept in " + dataDirectory.path().resolve(TOKEN_FILE) : "") + ": " + token);
+    }
+
+    /**
+     * Writes the file, replacing one a start whose bootstrap did not commit may have left;
+     * false where the data directory cannot be written (the log line then holds the value).
+     */
+    private boolean keep(String file, String value) {
+        try {
+            dataDirectory.replaceSecretFile(file, value);
+            return true;
+        } catch (java.io.UncheckedIOException e) {
+            LOG.warning("Cannot write " + dataDirectory.path().resolve(file) + ": " + e.getCause());
+            return false;
+        }
     }
 
     /**

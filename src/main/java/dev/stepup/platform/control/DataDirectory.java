@@ -4,10 +4,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
@@ -40,25 +43,71 @@ public class DataDirectory {
 
     /**
      * Writes a new owner-only file; returns false, writing nothing, if it exists already
-     * (another start got there first).
+     * (another start got there first). The content is written to a temporary file and forced
+     * to disk first, then linked under its name, so a crash never leaves the file empty or
+     * half written.
      */
     public boolean createSecretFile(String name, String content) {
         Path file = path().resolve(name);
+        Path written = writeTemporary(file, content);
         try {
-            Files.createDirectories(file.getParent());
-            try {
-                if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                } else {
-                    Files.createFile(file);
-                }
-            } catch (FileAlreadyExistsException e) {
-                return false;
-            }
-            Files.writeString(file, content + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+            Files.createLink(file, written);
+            forceDirectory(file.getParent());
             return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
+        } finally {
+            deleteQuietly(written);
+        }
+    }
+
+    /** Writes an owner-only file, replacing any earlier one in one step (same care as above). */
+    public void replaceSecretFile(String name, String content) {
+        Path file = path().resolve(name);
+        Path written = writeTemporary(file, content);
+        try {
+            Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            forceDirectory(file.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        } finally {
+            deleteQuietly(written);
+        }
+    }
+
+    private static Path writeTemporary(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path temporary = file.getFileSystem().supportedFileAttributeViews().contains("posix")
+                    ? Files.createTempFile(file.getParent(), file.getFileName() + ".", ".new",
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                    : Files.createTempFile(file.getParent(), file.getFileName() + ".", ".new");
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                channel.write(ByteBuffer.wrap((content + "\n").getBytes(StandardCharsets.UTF_8)));
+                channel.force(true);
+            }
+            return temporary;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
+    }
+
+    /** Makes the new name itself durable (Linux; elsewhere a directory cannot be opened and this does nothing). */
+    private static void forceDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // best effort
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a leftover .new file holds nothing that is not in the real one
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.stepup.registration.control;
 
 import dev.stepup.platform.control.DataDirectory;
+import dev.stepup.platform.control.UrlDataSource;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -51,6 +52,10 @@ public class SecretCipher {
     @Inject
     DataDirectory dataDirectory;
 
+    @Inject
+    @ConfigProperty(name = "stepup.db.url")
+    Optional<String> databaseUrl;
+
     private final Map<String, SecretKey> keys = new HashMap<>();
     private String currentKeyId;
 
@@ -69,7 +74,9 @@ public class SecretCipher {
 
     @PostConstruct
     void loadKeys() {
-        SecretKey current = key(configuredKey.orElseGet(this::embeddedKey), "STEPUP_SECRET_KEY");
+        SecretKey current = configuredKey.isPresent()
+                ? key(configuredKey.get(), "STEPUP_SECRET_KEY")
+                : key(embeddedKey(), dataDirectory.path().resolve(KEY_FILE).toString());
         currentKeyId = keyId(current);
         keys.put(currentKeyId, current);
         previousKey.filter(k -> !k.isBlank()).ifPresent(k -> {
@@ -118,7 +125,18 @@ public class SecretCipher {
         return currentKeyId.equals(keyId);
     }
 
+    /** The current key's id or the previous one's. */
+    public boolean isKnown(String keyId) {
+        return keys.containsKey(keyId);
+    }
+
     private String embeddedKey() {
+        if (!UrlDataSource.isEmbedded(databaseUrl.orElse(null))) {
+            // Each instance of a scale-out would make a key of its own, and none could read
+            // the others' secrets.
+            throw new IllegalStateException("STEPUP_SECRET_KEY is not set: it is needed on every instance when the"
+                    + " database is not the embedded H2 (generate one with: openssl rand -base64 32)");
+        }
         return dataDirectory.read(KEY_FILE).orElseGet(() -> {
             byte[] key = new byte[32];
             RANDOM.nextBytes(key);
@@ -140,7 +158,7 @@ public class SecretCipher {
             throw new IllegalStateException(name + " is not base64");
         }
         if (bytes.length != 32) {
-            throw new IllegalStateException(name + " must be 256 bits (32 bytes, base64)");
+            throw new IllegalStateException(name + " must hold 256 bits (32 bytes, base64)");
         }
         return new SecretKeySpec(bytes, "AES");
     }
