@@ -177,6 +177,7 @@ class ErrorsIT {
         List<Case> cases = List.of(
                 new Case("unknown path under /api", admin.get("/api/nope"), 404, "REQ-0404"),
                 new Case("the bare /api/ root", admin.get("/api/"), 404, "REQ-0404"),
+                new Case("Jersey's WADL, off on every server", admin.get("/api/application.wadl"), 404, "REQ-0404"),
                 new Case("unknown sub-path of a user", admin.get("/api/users/" + existing + "/nope"), 404, "REQ-0404"),
                 new Case("POST to an unknown path", admin.post("/api/nope", "{}"), 404, "REQ-0404"),
                 new Case("unknown path asking for HTML", admin.get("/api/nope").accept("text/html"), 404, "REQ-0404"),
