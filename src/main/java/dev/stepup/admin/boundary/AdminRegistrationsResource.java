@@ -59,7 +59,7 @@ public class AdminRegistrationsResource {
         Factor factor = RegistrationResource.factor(factorName);
         UserId user = UsersResource.id(target);
         if (identities.find(user).isEmpty()) {
-            throw UsersResource.notFound();
+            throw Identities.notFound();
         }
         return StatusView.of(registrations.status(user, factor), factor);
     }

@@ -101,7 +101,7 @@ public class UsersResource {
     @Transactional
     public Response delete(@PathParam("userId") String userId) {
         if (!identities.delete(id(userId), caller.get().id())) {
-            throw notFound();
+            throw Identities.notFound();
         }
         return Response.noContent().build();
     }
@@ -133,7 +133,7 @@ public class UsersResource {
     }
 
     private Identity existing(String userId) {
-        return identities.find(id(userId)).orElseThrow(UsersResource::notFound);
+        return identities.find(id(userId)).orElseThrow(Identities::notFound);
     }
 
     public static UserId id(String userId) {
@@ -153,7 +153,4 @@ public class UsersResource {
         }
     }
 
-    public static ApiException notFound() {
-        return new ApiException(404, "U-0001", "User not found");
-    }
 }

@@ -3,7 +3,6 @@ package dev.stepup.identity.control;
 import dev.stepup.identity.entity.ApiToken;
 import dev.stepup.identity.entity.Identity;
 import dev.stepup.identity.entity.UserId;
-import dev.stepup.platform.boundary.ApiException;
 import dev.stepup.platform.control.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -66,7 +65,7 @@ public class ApiTokens {
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                 .getResultList()
                 .isEmpty()) {
-            throw new ApiException(404, "U-0001", "User not found"); // deleted a moment ago
+            throw Identities.notFound(); // deleted a moment ago
         }
         em.createQuery("delete from ApiToken t where t.identityId = :id")
                 .setParameter("id", identity.value())

@@ -26,6 +26,9 @@ public class Identities {
     @PersistenceContext
     EntityManager em;
 
+    /** Stored first in each hash, then the iterations: {@code PBKDF2WithHmacSHA256:210000:salt:hash}. */
+    private static final String HASH_ALGORITHM = "PBKDF2WithHmacSHA256";
+
     @Inject
     Pbkdf2PasswordHash passwordHash;
 
@@ -45,10 +48,15 @@ public class Identities {
     @Inject
     Event<IdentityChanged> changes;
 
+    /** The answer for a user id that names no identity. */
+    public static ApiException notFound() {
+        return new ApiException(404, "U-0001", "User not found");
+    }
+
     @PostConstruct
     void configureHash() {
         passwordHash.initialize(Map.of(
-                "Pbkdf2PasswordHash.Algorithm", "PBKDF2WithHmacSHA256",
+                "Pbkdf2PasswordHash.Algorithm", HASH_ALGORITHM,
                 "Pbkdf2PasswordHash.Iterations", Integer.toString(iterations)));
     }
 
@@ -156,6 +164,6 @@ public class Identities {
     }
 
     private boolean isCurrent(String hash) {
-        return hash.startsWith("PBKDF2WithHmacSHA256:" + iterations + ":");
+        return hash.startsWith(HASH_ALGORITHM + ":" + iterations + ":");
     }
 }
