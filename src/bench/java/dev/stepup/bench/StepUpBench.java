@@ -582,8 +582,8 @@ public final class StepUpBench {
         stepUp.toFile().deleteOnExit();
         Files.writeString(stepUp, String.join("\n", "\\set n random(1, " + rows + ")",
                 "SELECT t.identity_id, t.created_at, t.expiration_days, t.last_used_at, t.token_hash, i.id, i.created_at,"
-                        + " i.email, i.first_name, i.last_name, i.last_sign_in_failure_at, i.password_hash, r.identity_id, r.role,"
-                        + " i.sign_in_failures, i.source, i.status, i.type, i.username"
+                        + " i.email, i.first_name, i.last_name, i.password_hash, r.identity_id, r.role,"
+                        + " i.source, i.status, i.type, i.username"
                         + " FROM bench_api_token t JOIN bench_identity i ON i.id = t.identity_id"
                         + " LEFT JOIN bench_identity_role r ON i.id = r.identity_id"
                         + " WHERE t.token_hash = 'T' || lpad(:n::text, 63, '0');",

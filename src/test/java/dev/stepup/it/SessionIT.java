@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -276,38 +277,67 @@ class SessionIT {
     }
 
     @Test
-    void failedSignInsAreCountedAndThrottledPerUser() throws SQLException {
+    void failedSignInsAreCountedAndThrottledPerUsername() throws SQLException {
         Users.Identity ada = users.createWithPassword(PASSWORD, "IdentityViewer");
         Users.Identity grace = users.createWithPassword(PASSWORD, "IdentityViewer");
         for (int attempt = 0; attempt < 3; attempt++) {
             assertThat(signIn(api, ada.username(), "guess " + attempt).status()).isEqualTo(401);
         }
-        try (Connection db = TestDatabase.connect();
-             PreparedStatement failures = db.prepareStatement("select sign_in_failures from identity where id = ?");
-             PreparedStatement throttle = db.prepareStatement("update identity set sign_in_failures = 10,"
-                     + " last_sign_in_failure_at = now() where id = ?");
-             PreparedStatement waited = db.prepareStatement("update identity set"
-                     + " last_sign_in_failure_at = now() - interval '1 hour' where id = ?")) {
-            assertThat(failuresOf(failures, ada.userId())).isEqualTo(3);
+        try (Connection db = TestDatabase.connect()) {
+            assertThat(failuresOf(db, ada.username())).isEqualTo(3);
 
             // Ten failures in a row: the next attempt waits 32 s, and is refused unchecked,
             // the right password too.
-            throttle.setString(1, ada.userId());
-            assertThat(throttle.executeUpdate()).isEqualTo(1);
+            throttle(db, ada.username(), "failures = 10, last_failure_at = now()");
             Api.Reply refused = signIn(api, ada.username(), PASSWORD);
             assertThat(refused.status()).as(refused.toString()).isEqualTo(429);
             assertThat(refused.errorCode()).isEqualTo("AU-0429");
             assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 32L);
             assertThat(refused.header("Set-Cookie")).isNull();
-            assertThat(failuresOf(failures, ada.userId())).as("a refused attempt is not counted").isEqualTo(10);
+            assertThat(failuresOf(db, ada.username())).as("a refused attempt is not counted").isEqualTo(10);
             // Another user is not held up.
             assertThat(signIn(api, grace.username(), PASSWORD).status()).isEqualTo(200);
 
             // Once the wait is over, the right password signs in and clears the count.
-            waited.setString(1, ada.userId());
-            assertThat(waited.executeUpdate()).isEqualTo(1);
+            throttle(db, ada.username(), "last_failure_at = now() - interval '1 hour'");
             assertThat(signIn(api, ada.username(), PASSWORD).status()).isEqualTo(200);
-            assertThat(failuresOf(failures, ada.userId())).isZero();
+            assertThat(failuresOf(db, ada.username())).isZero();
+        }
+    }
+
+    @Test
+    void anUnknownUsernameIsCountedAndThrottledLikeAKnownOne() throws Exception {
+        Users.Identity ada = users.createWithPassword(PASSWORD, "IdentityViewer");
+        String nobody = "nobody-" + UUID.randomUUID();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Api.Reply known = signIn(api, ada.username(), "guess " + attempt);
+            Api.Reply unknown = signIn(api, nobody, "guess " + attempt);
+            assertThat(unknown.status()).isEqualTo(known.status()).isEqualTo(401);
+            assertThat(unknown.body()).isEqualTo(known.body());
+        }
+        try (Connection db = TestDatabase.connect()) {
+            assertThat(failuresOf(db, nobody)).isEqualTo(failuresOf(db, ada.username())).isEqualTo(3);
+
+            // From the threshold on, both wait alike: a 429 tells nothing about which names exist.
+            throttle(db, ada.username(), "failures = 10, last_failure_at = now()");
+            throttle(db, nobody, "failures = 10, last_failure_at = now()");
+            Api.Reply known = signIn(api, ada.username(), PASSWORD);
+            Api.Reply unknown = signIn(api, nobody, PASSWORD);
+            for (Api.Reply refused : List.of(known, unknown)) {
+                assertThat(refused.status()).as(refused.toString()).isEqualTo(429);
+                assertThat(refused.errorCode()).isEqualTo("AU-0429");
+                assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 32L);
+            }
+            // Housekeeping (each minute) forgets a name's failures after a day without one,
+            // known or not.
+            throttle(db, ada.username(), "last_failure_at = now() - interval '25 hours'");
+            throttle(db, nobody, "last_failure_at = now() - interval '25 hours'");
+            Instant deadline = Instant.now().plusSeconds(75);
+            while (rowsOf(db, ada.username()) + rowsOf(db, nobody) > 0 && Instant.now().isBefore(deadline)) {
+                Thread.sleep(1000);
+            }
+            assertThat(rowsOf(db, ada.username())).isZero();
+            assertThat(rowsOf(db, nobody)).isZero();
         }
     }
 
@@ -315,26 +345,30 @@ class SessionIT {
     void concurrentGuessesAreCountedOneAfterAnother() throws Exception {
         Users.Identity ada = users.createWithPassword(PASSWORD, "IdentityViewer");
         int logged = ServerLogs.read().length();
-        List<Callable<Api.Reply>> guesses = new ArrayList<>();
-        for (int guess = 0; guess < 8; guess++) {
-            String password = "guess " + guess;
-            guesses.add(() -> signIn(api, ada.username(), password));
+        // A known name and an unknown one, each new, so the guesses also race to make its row.
+        for (String name : List.of(ada.username(), "nobody-" + UUID.randomUUID())) {
+            List<Callable<Api.Reply>> guesses = new ArrayList<>();
+            for (int guess = 0; guess < 8; guess++) {
+                String password = "guess " + guess;
+                guesses.add(() -> signIn(api, name, password));
+            }
+            int wrong = 0;
+            for (Api.Reply reply : AtOnce.all(guesses)) {
+                assertThat(reply.status()).as(reply.toString()).isIn(401, 429);
+                wrong += reply.status() == 401 ? 1 : 0;
+            }
+            // Every checked guess is counted (none lost to a concurrent update), and from the
+            // threshold (5) on, the guesses inside the wait are refused unchecked.
+            assertThat(wrong).isGreaterThanOrEqualTo(5);
+            try (Connection db = TestDatabase.connect()) {
+                assertThat(failuresOf(db, name)).isEqualTo(wrong);
+            }
         }
-        int wrong = 0;
-        for (Api.Reply reply : AtOnce.all(guesses)) {
-            assertThat(reply.status()).as(reply.toString()).isIn(401, 429);
-            wrong += reply.status() == 401 ? 1 : 0;
-        }
-        // Every checked guess is counted (none lost to a concurrent update), and from the
-        // threshold (5) on, the guesses inside the wait are refused unchecked.
-        assertThat(wrong).isGreaterThanOrEqualTo(5);
-        try (Connection db = TestDatabase.connect();
-             PreparedStatement failures = db.prepareStatement("select sign_in_failures from identity where id = ?")) {
-            assertThat(failuresOf(failures, ada.userId())).isEqualTo(wrong);
-        }
-        // Neither a password nor a guess reaches the log, and locking the identity's row warns of nothing.
+        // Neither a password nor a guess reaches the log, locking warns of nothing, and the
+        // race to make a name's row logs no error.
         String log = ServerLogs.read().substring(logged);
-        assertThat(log).doesNotContain(PASSWORD).doesNotContain("guess 0").doesNotContain("HHH000444");
+        assertThat(log).doesNotContain(PASSWORD).doesNotContain("guess 0").doesNotContain("HHH000444")
+                .doesNotContain("SQLState").doesNotContain("duplicate key");
     }
 
     private static Api.Reply signIn(Api api, String username, String password) {
@@ -363,11 +397,30 @@ class SessionIT {
         }
     }
 
-    private static int failuresOf(PreparedStatement failures, String userId) throws SQLException {
-        failures.setString(1, userId);
-        try (ResultSet row = failures.executeQuery()) {
-            assertThat(row.next()).isTrue();
-            return row.getInt(1);
+    /** The failures counted against a username; none once it has no row. */
+    private static int failuresOf(Connection db, String username) throws SQLException {
+        try (PreparedStatement select = db.prepareStatement("select failures from sign_in_throttle where name_hash = ?")) {
+            select.setString(1, sha256("sign-in:" + username));
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? row.getInt(1) : 0;
+            }
+        }
+    }
+
+    private static int rowsOf(Connection db, String username) throws SQLException {
+        try (PreparedStatement select = db.prepareStatement("select count(*) from sign_in_throttle where name_hash = ?")) {
+            select.setString(1, sha256("sign-in:" + username));
+            try (ResultSet row = select.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                return row.getInt(1);
+            }
+        }
+    }
+
+    private static void throttle(Connection db, String username, String set) throws SQLException {
+        try (PreparedStatement update = db.prepareStatement("update sign_in_throttle set " + set + " where name_hash = ?")) {
+            update.setString(1, sha256("sign-in:" + username));
+            assertThat(update.executeUpdate()).isEqualTo(1);
         }
     }
 

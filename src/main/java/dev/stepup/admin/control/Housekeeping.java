@@ -2,6 +2,7 @@ package dev.stepup.admin.control;
 
 import dev.stepup.identity.control.ApiTokens;
 import dev.stepup.identity.control.BrowserSessions;
+import dev.stepup.identity.control.SignInThrottles;
 import dev.stepup.registration.entity.Factor;
 import dev.stepup.stepup.control.CompletionIds;
 import jakarta.ejb.Schedule;
@@ -19,7 +20,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * instances need not coordinate): expired completion IDs, pending enrolments older than
  * {@code stepup.housekeeping.challenge.max.age.hours}, and API tokens unused for longer than
  * any token can live plus {@code stepup.housekeeping.token.grace.days}, idle or too old
- * browser sessions, and the listing tally's rows of blocks left empty.
+ * browser sessions, the failed sign-ins of names without one for a day, and the listing
+ * tally's rows of blocks left empty.
  */
 @Singleton
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -40,6 +42,9 @@ public class Housekeeping {
     BrowserSessions sessions;
 
     @Inject
+    SignInThrottles signIns;
+
+    @Inject
     @ConfigProperty(name = "stepup.housekeeping.challenge.max.age.hours", defaultValue = "24")
     long challengeMaxAgeHours;
 
@@ -53,6 +58,7 @@ public class Housekeeping {
         run("stale pending enrolments", () ->
                 registrations.purgeChallenges(Factor.TOTP, Duration.ofHours(challengeMaxAgeHours), null));
         run("expired browser sessions", sessions::purgeExpired);
+        run("sign-in failures older than a day", signIns::purgeQuiet);
         run("empty blocks of the listing's tally", registrations::dropEmptyBlocks);
         run("expired API tokens", () -> tokens.purgeUnusedFor(Duration.ofDays(ApiTokens.MAX_EXPIRATION_DAYS + tokenGraceDays)));
     }

@@ -3,6 +3,7 @@ package dev.stepup.identity.control;
 import dev.stepup.identity.entity.BrowserSession;
 import dev.stepup.identity.entity.Identity;
 import dev.stepup.identity.entity.IdentityType;
+import dev.stepup.identity.entity.SignInThrottle;
 import dev.stepup.otp.control.ThrottlePolicy;
 import dev.stepup.platform.boundary.ApiException;
 import dev.stepup.platform.control.Secrets;
@@ -21,7 +22,7 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Browser sessions of the web UI: password sign-in (throttled per user like OTPs), the
+ * Browser sessions of the web UI: password sign-in (throttled per username like OTPs), the
  * session cookie's value (random, stored only as a hash, so every instance knows every
  * session), and the CSRF token derived from it.
  */
@@ -53,6 +54,9 @@ public class BrowserSessions {
     ThrottlePolicy throttle;
 
     @Inject
+    SignInThrottles throttles;
+
+    @Inject
     Event<IdentityChanged> changes;
 
     @Inject
@@ -72,52 +76,65 @@ public class BrowserSessions {
     }
 
     /**
-     * Checks the password of a local user and opens a session. The user's row is locked
-     * while the password is checked, so concurrent guesses are counted one after another;
-     * from the throttle's threshold on, an attempt inside the wait is refused unchecked.
+     * Checks the password of a local user and opens a session. The username's throttle row
+     * (see {@link SignInThrottles}) is locked while the password is checked, so concurrent
+     * guesses are counted one after another; from the throttle's threshold on, an attempt
+     * inside the wait is refused unchecked. A name that belongs to no local user with a
+     * password is checked against a hash that matches nothing, counted and refused alike.
      * A success also ends the session {@code replacing} names (the browser's earlier cookie,
      * or null), so a browser that signs in again, perhaps as someone else, leaves no live
      * session behind; a failure leaves it as it was.
      */
     @Transactional(dontRollbackOn = ApiException.class)
     public SignedIn signIn(String username, char[] password, String replacing) {
-        // The lock is taken here, on the identity's row alone: locking in em.find would join
-        // the eagerly fetched roles, which Hibernate then locks in a second select and warns.
-        Optional<String> id = em.createQuery("select i.id from Identity i where i.username = :username"
-                        + " and i.type = :user and i.source = 'local' and i.passwordHash is not null", String.class)
-                .setParameter("username", username)
-                .setParameter("user", IdentityType.User)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .getResultStream()
-                .findFirst();
-        if (id.isEmpty()) {
-            identities.verifyNothing(password);
-            throw wrongCredentials();
-        }
-        Identity identity = em.find(Identity.class, id.get());
+        SignInThrottle attempts = throttles.lock(username);
         Instant now = clock.instant();
-        Duration wait = throttle.remaining(identity.signInFailures(), identity.lastSignInFailureAt(), now);
+        Optional<Identity> identity = localUser(username);
+        Duration wait = throttle.remaining(attempts.failures(), attempts.lastFailureAt(), now);
         if (!wait.isZero()) {
-            changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGN_IN_THROTTLED, null, identity.id()));
+            identity.ifPresent(i -> changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGN_IN_THROTTLED, null, i.id())));
             long seconds = ThrottlePolicy.retryAfterSeconds(wait);
             throw new ApiException(429, "AU-0429", "Too many failed sign-ins; try again in " + seconds + " s",
                     null, Map.of("Retry-After", Long.toString(seconds)));
         }
         // The password is checked first, so an inactive user takes as long to refuse.
-        if (!identities.verifyPassword(identity, password) || !identity.isActive()) {
-            identity.signInFailed(now);
-            changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGN_IN_FAILED, null, identity.id()));
+        boolean valid = false;
+        if (identity.isPresent()) {
+            valid = identities.verifyPassword(identity.get(), password) && identity.get().isActive();
+        } else {
+            identities.verifyNothing(password);
+        }
+        if (!valid) {
+            attempts.failed(now);
+            identity.ifPresent(i -> changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGN_IN_FAILED, null, i.id())));
             throw wrongCredentials();
         }
-        identity.signInSucceeded();
-        identities.upgradeHash(identity, password);
+        throttles.clear(attempts);
+        identities.upgradeHash(identity.get(), password);
         if (replacing != null && !replacing.isEmpty() && replacing.length() <= 100) {
             end(replacing);
         }
         String value = Secrets.randomToken(32);
-        em.persist(new BrowserSession(Secrets.sha256(value), identity.id(), now));
-        changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGNED_IN, identity.id(), identity.id()));
-        return new SignedIn(Caller.of(identity, Caller.Scheme.SESSION), value);
+        em.persist(new BrowserSession(Secrets.sha256(value), identity.get().id(), now));
+        changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGNED_IN, identity.get().id(), identity.get().id()));
+        return new SignedIn(Caller.of(identity.get(), Caller.Scheme.SESSION), value);
+    }
+
+    /**
+     * The local user with a password of this name, its row locked too, so that a deletion
+     * waits for the sign-in instead of removing the user under its new session. The lock is
+     * taken on the identity's row alone: locking in em.find would join the eagerly fetched
+     * roles, which Hibernate then locks in a second select and warns.
+     */
+    private Optional<Identity> localUser(String username) {
+        return em.createQuery("select i.id from Identity i where i.username = :username"
+                        + " and i.type = :user and i.source = 'local' and i.passwordHash is not null", String.class)
+                .setParameter("username", username)
+                .setParameter("user", IdentityType.User)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultStream()
+                .findFirst()
+                .map(id -> em.find(Identity.class, id));
     }
 
     /** The caller whose live session the cookie value names. */

@@ -45,12 +45,6 @@ public class Identity {
     @Column(name = "created_at")
     private Instant createdAt;
 
-    @Column(name = "sign_in_failures")
-    private int signInFailures;
-
-    @Column(name = "last_sign_in_failure_at")
-    private Instant lastSignInFailureAt;
-
     /** {@code local}, or {@code jwt} for users of the external identity provider. */
     private String source = "local";
 
@@ -131,23 +125,5 @@ public class Identity {
 
     public void passwordHash(String passwordHash) {
         this.passwordHash = passwordHash;
-    }
-
-    public int signInFailures() {
-        return signInFailures;
-    }
-
-    public Instant lastSignInFailureAt() {
-        return lastSignInFailureAt;
-    }
-
-    public void signInFailed(Instant now) {
-        signInFailures++;
-        lastSignInFailureAt = now;
-    }
-
-    public void signInSucceeded() {
-        signInFailures = 0;
-        lastSignInFailureAt = null;
     }
 }

@@ -45,6 +45,11 @@ public class ThrottlePolicy {
         return Duration.ofSeconds(Math.min(1L << exponent, maxDelaySeconds));
     }
 
+    /** The longest wait any number of failures imposes. */
+    public Duration maxDelay() {
+        return Duration.ofSeconds(maxDelaySeconds);
+    }
+
     /** How long the caller must still wait; zero when it may try now. */
     public Duration remaining(int failures, Instant lastFailureAt, Instant now) {
         if (lastFailureAt == null) {
