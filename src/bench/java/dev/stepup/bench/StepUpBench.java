@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,7 +87,7 @@ public final class StepUpBench {
     /** A server of the bench's own, on a database of its own. */
     private record Started(ServerProcess server, Path work, String database, double startSeconds) implements AutoCloseable {
         @Override
-        public void close() throws Exception {
+        public void close() throws SQLException {
             server.close();
             ServerProcess.deleteTree(work);
             sql("postgres", "drop database if exists " + database + " with (force)");
@@ -240,8 +241,8 @@ public final class StepUpBench {
                 for (int side = 0; side < 2; side++) {
                     StepUpBench bench = side == 0 ? self : other;
                     List<Enrolled> users = side == 0 ? ours : theirs;
-                    Result valid = bench.valid(clients, bench.validQueue(users));
-                    Result wrong = bench.wrong(clients, PHASE, bench.wrongUsers(users));
+                    Result valid = bench.valid(clients, validQueue(users));
+                    Result wrong = bench.wrong(clients, PHASE, wrongUsers(users));
                     Result health = bench.health(clients, PHASE);
                     long rss = rssKb((side == 0 ? a : b).server().pid()) / 1024;
                     sums[side][0] += valid.perSecond();
@@ -672,7 +673,7 @@ public final class StepUpBench {
         }
     }
 
-    private static void sql(String database, String statement) throws Exception {
+    private static void sql(String database, String statement) throws SQLException {
         try (Connection connection = DriverManager.getConnection(PG + database, "postgres", "");
              Statement s = connection.createStatement()) {
             s.execute(statement);
