@@ -13,6 +13,6 @@ create index sign_in_throttle_last_failure on sign_in_throttle (last_failure_at)
 
 -- The identity's sign_in_failures and last_sign_in_failure_at are no longer read or written.
 -- They stay, so that instances of the previous version keep working while a rolling upgrade
--- replaces them; a later version drops them. Their counts are not carried over (the name's
--- hash is not computed alike by H2 and PostgreSQL): an upgrade starts every username at no
--- failures.
+-- replaces them; a later version drops them. Their counts are not carried over: an upgrade
+-- starts every username at no failures, which gives a guesser one threshold's worth of
+-- attempts more, once.

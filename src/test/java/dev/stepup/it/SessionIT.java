@@ -306,21 +306,29 @@ class SessionIT {
     }
 
     @Test
-    void anUnknownUsernameIsCountedAndThrottledLikeAKnownOne() throws Exception {
+    void anUnknownUsernameIsCountedThrottledAndAuditedLikeAKnownOne() throws Exception {
         Users.Identity ada = users.createWithPassword(PASSWORD, "IdentityViewer");
         String nobody = "nobody-" + UUID.randomUUID();
-        for (int attempt = 0; attempt < 3; attempt++) {
-            Api.Reply known = signIn(api, ada.username(), "guess " + attempt);
-            Api.Reply unknown = signIn(api, nobody, "guess " + attempt);
-            assertThat(unknown.status()).isEqualTo(known.status()).isEqualTo(401);
-            assertThat(unknown.body()).isEqualTo(known.body());
-        }
         try (Connection db = TestDatabase.connect()) {
+            long unknownFailed = audited(db, "FAILED", null);
+            long knownFailed = audited(db, "FAILED", ada.userId());
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Api.Reply known = signIn(api, ada.username(), "guess " + attempt);
+                Api.Reply unknown = signIn(api, nobody, "guess " + attempt);
+                assertThat(unknown.status()).isEqualTo(known.status()).isEqualTo(401);
+                assertThat(unknown.body()).isEqualTo(known.body());
+                assertThat(unknown.header("Retry-After")).isNull();
+            }
             assertThat(failuresOf(db, nobody)).isEqualTo(failuresOf(db, ada.username())).isEqualTo(3);
+            // Failures at an unknown name are in the audit trail too, without a target.
+            assertThat(audited(db, "FAILED", null) - unknownFailed).isEqualTo(3);
+            assertThat(audited(db, "FAILED", ada.userId()) - knownFailed).isEqualTo(3);
 
             // From the threshold on, both wait alike: a 429 tells nothing about which names exist.
             throttle(db, ada.username(), "failures = 10, last_failure_at = now()");
             throttle(db, nobody, "failures = 10, last_failure_at = now()");
+            long unknownThrottled = audited(db, "THROTTLED", null);
+            long knownThrottled = audited(db, "THROTTLED", ada.userId());
             Api.Reply known = signIn(api, ada.username(), PASSWORD);
             Api.Reply unknown = signIn(api, nobody, PASSWORD);
             for (Api.Reply refused : List.of(known, unknown)) {
@@ -328,16 +336,26 @@ class SessionIT {
                 assertThat(refused.errorCode()).isEqualTo("AU-0429");
                 assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 32L);
             }
+            assertThat(unknown.body().replaceAll("[0-9]+", "N")).isEqualTo(known.body().replaceAll("[0-9]+", "N"));
+            // Refused unchecked and uncounted, and audited alike.
+            assertThat(failuresOf(db, nobody)).isEqualTo(failuresOf(db, ada.username())).isEqualTo(10);
+            assertThat(audited(db, "THROTTLED", null) - unknownThrottled).isEqualTo(1);
+            assertThat(audited(db, "THROTTLED", ada.userId()) - knownThrottled).isEqualTo(1);
+
             // Housekeeping (each minute) forgets a name's failures after a day without one,
-            // known or not.
+            // known or not, and no sooner.
+            String recent = "nobody-" + UUID.randomUUID();
+            assertThat(signIn(api, recent, "guess").status()).isEqualTo(401);
             throttle(db, ada.username(), "last_failure_at = now() - interval '25 hours'");
             throttle(db, nobody, "last_failure_at = now() - interval '25 hours'");
+            throttle(db, recent, "last_failure_at = now() - interval '23 hours'");
             Instant deadline = Instant.now().plusSeconds(75);
             while (rowsOf(db, ada.username()) + rowsOf(db, nobody) > 0 && Instant.now().isBefore(deadline)) {
                 Thread.sleep(1000);
             }
             assertThat(rowsOf(db, ada.username())).isZero();
             assertThat(rowsOf(db, nobody)).isZero();
+            assertThat(failuresOf(db, recent)).isEqualTo(1);
         }
     }
 
@@ -358,8 +376,9 @@ class SessionIT {
                 wrong += reply.status() == 401 ? 1 : 0;
             }
             // Every checked guess is counted (none lost to a concurrent update), and from the
-            // threshold (5) on, the guesses inside the wait are refused unchecked.
-            assertThat(wrong).isGreaterThanOrEqualTo(5);
+            // threshold (5) on, the guesses inside the wait are refused unchecked: eight
+            // checked guesses would need waits of 1, 2 and 4 s to pass meanwhile.
+            assertThat(wrong).isBetween(5, 7);
             try (Connection db = TestDatabase.connect()) {
                 assertThat(failuresOf(db, name)).isEqualTo(wrong);
             }
@@ -403,6 +422,19 @@ class SessionIT {
             select.setString(1, sha256("sign-in:" + username));
             try (ResultSet row = select.executeQuery()) {
                 return row.next() ? row.getInt(1) : 0;
+            }
+        }
+    }
+
+    /** Sign-in lines of the audit trail with this outcome and target (null: an unknown name). */
+    private static long audited(Connection db, String outcome, String target) throws SQLException {
+        try (PreparedStatement select = db.prepareStatement("select count(*) from audit_event where type = 'SIGN_IN'"
+                + " and outcome = ? and coalesce(target_id, '') = ?")) {
+            select.setString(1, outcome);
+            select.setString(2, target == null ? "" : target);
+            try (ResultSet row = select.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                return row.getLong(1);
             }
         }
     }

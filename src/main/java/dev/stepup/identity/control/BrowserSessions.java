@@ -2,8 +2,10 @@ package dev.stepup.identity.control;
 
 import dev.stepup.identity.entity.BrowserSession;
 import dev.stepup.identity.entity.Identity;
+import dev.stepup.identity.entity.IdentityStatus;
 import dev.stepup.identity.entity.IdentityType;
 import dev.stepup.identity.entity.SignInThrottle;
+import dev.stepup.identity.entity.UserId;
 import dev.stepup.otp.control.ThrottlePolicy;
 import dev.stepup.platform.boundary.ApiException;
 import dev.stepup.platform.control.Secrets;
@@ -56,6 +58,10 @@ public class BrowserSessions {
     @Inject
     SignInThrottles throttles;
 
+    /** This bean through its proxy, so that {@link #attempt} runs in a transaction. */
+    @Inject
+    BrowserSessions self;
+
     @Inject
     Event<IdentityChanged> changes;
 
@@ -76,65 +82,110 @@ public class BrowserSessions {
     }
 
     /**
-     * Checks the password of a local user and opens a session. The username's throttle row
-     * (see {@link SignInThrottles}) is locked while the password is checked, so concurrent
-     * guesses are counted one after another; from the throttle's threshold on, an attempt
-     * inside the wait is refused unchecked. A name that belongs to no local user with a
-     * password is checked against a hash that matches nothing, counted and refused alike.
-     * A success also ends the session {@code replacing} names (the browser's earlier cookie,
-     * or null), so a browser that signs in again, perhaps as someone else, leaves no live
-     * session behind; a failure leaves it as it was.
+     * Checks the password of a local user and opens a session. A username that belongs to no
+     * local user with a password is checked against a hash that matches nothing, counted,
+     * throttled and audited alike, with the same statements, so the answers tell nothing
+     * about which usernames exist. A success also ends the session {@code replacing} names
+     * (the browser's earlier cookie, or null), so a browser that signs in again, perhaps as
+     * someone else, leaves no live session behind; a failure leaves it as it was.
+     *
+     * <p>Not one transaction: the name's throttle row is made first, in a transaction of its
+     * own, so that no sign-in holds two connections; {@link #attempt} then locks it. Never
+     * within a caller's transaction, for the same reason.
+     */
+    @Transactional(Transactional.TxType.NEVER)
+    public SignedIn signIn(String username, char[] password, String replacing) {
+        for (int round = 0; round < SignInThrottles.ROUNDS; round++) {
+            throttles.ensure(username);
+            Optional<SignedIn> signedIn = self.attempt(username, password, replacing);
+            if (signedIn.isPresent()) {
+                return signedIn.get();
+            }
+            SignInThrottles.pause(round); // housekeeping removed the row, or it is not committed yet
+        }
+        throw SignInThrottles.collided();
+    }
+
+    /**
+     * One attempt under the lock of the name's throttle row, so concurrent guesses are counted
+     * one after another; from the throttle's threshold on, an attempt inside the wait is
+     * refused unchecked. Empty if the row is not there (to be made again).
      */
     @Transactional(dontRollbackOn = ApiException.class)
-    public SignedIn signIn(String username, char[] password, String replacing) {
-        SignInThrottle attempts = throttles.lock(username);
+    public Optional<SignedIn> attempt(String username, char[] password, String replacing) {
+        Optional<SignInThrottle> locked = throttles.lock(username);
+        if (locked.isEmpty()) {
+            return Optional.empty();
+        }
+        SignInThrottle attempts = locked.get();
         Instant now = clock.instant();
-        Optional<Identity> identity = localUser(username);
+        Optional<LocalUser> user = localUser(username);
+        UserId target = user.map(LocalUser::id).orElse(null);
         Duration wait = throttle.remaining(attempts.failures(), attempts.lastFailureAt(), now);
         if (!wait.isZero()) {
-            identity.ifPresent(i -> changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGN_IN_THROTTLED, null, i.id())));
+            changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGN_IN_THROTTLED, null, target));
             long seconds = ThrottlePolicy.retryAfterSeconds(wait);
             throw new ApiException(429, "AU-0429", "Too many failed sign-ins; try again in " + seconds + " s",
                     null, Map.of("Retry-After", Long.toString(seconds)));
         }
         // The password is checked first, so an inactive user takes as long to refuse.
         boolean valid = false;
-        if (identity.isPresent()) {
-            valid = identities.verifyPassword(identity.get(), password) && identity.get().isActive();
+        if (user.isPresent()) {
+            valid = identities.verifyPassword(user.get().passwordHash(), password) && user.get().active();
         } else {
             identities.verifyNothing(password);
         }
         if (!valid) {
-            attempts.failed(now);
-            identity.ifPresent(i -> changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGN_IN_FAILED, null, i.id())));
+            attempts.failed(clock.instant()); // after the check: the wait counts from its answer
+            changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGN_IN_FAILED, null, target));
             throw wrongCredentials();
         }
+        Identity identity = lockedIdentity(target).filter(Identity::isActive)
+                .orElseThrow(BrowserSessions::wrongCredentials); // deleted or deactivated a moment ago
         throttles.clear(attempts);
-        identities.upgradeHash(identity.get(), password);
+        identities.upgradeHash(identity, password);
         if (replacing != null && !replacing.isEmpty() && replacing.length() <= 100) {
             end(replacing);
         }
         String value = Secrets.randomToken(32);
-        em.persist(new BrowserSession(Secrets.sha256(value), identity.get().id(), now));
-        changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGNED_IN, identity.get().id(), identity.get().id()));
-        return new SignedIn(Caller.of(identity.get(), Caller.Scheme.SESSION), value);
+        em.persist(new BrowserSession(Secrets.sha256(value), identity.id(), now));
+        changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGNED_IN, identity.id(), identity.id()));
+        return Optional.of(new SignedIn(Caller.of(identity, Caller.Scheme.SESSION), value));
+    }
+
+    /** What a password check needs of a local user; the entity is loaded only after a success. */
+    private record LocalUser(UserId id, String passwordHash, boolean active) {
     }
 
     /**
-     * The local user with a password of this name, its row locked too, so that a deletion
-     * waits for the sign-in instead of removing the user under its new session. The lock is
-     * taken on the identity's row alone: locking in em.find would join the eagerly fetched
-     * roles, which Hibernate then locks in a second select and warns.
+     * The local user with a password of this name, in one statement whether it exists or
+     * not, and without a lock, so a known name costs what an unknown one does.
      */
-    private Optional<Identity> localUser(String username) {
-        return em.createQuery("select i.id from Identity i where i.username = :username"
-                        + " and i.type = :user and i.source = 'local' and i.passwordHash is not null", String.class)
+    private Optional<LocalUser> localUser(String username) {
+        return em.createQuery("select i.id, i.passwordHash, i.status from Identity i where i.username = :username"
+                        + " and i.type = :user and i.source = 'local' and i.passwordHash is not null", Object[].class)
                 .setParameter("username", username)
                 .setParameter("user", IdentityType.User)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .getResultStream()
+                .getResultList()
+                .stream()
                 .findFirst()
-                .map(id -> em.find(Identity.class, id));
+                .map(row -> new LocalUser(new UserId((String) row[0]), (String) row[1], row[2] == IdentityStatus.active));
+    }
+
+    /**
+     * After a success: the identity, its row locked, so that a deletion waits for the new
+     * session instead of removing the user under it. The lock is taken on the identity's row
+     * alone: locking in em.find would join the eagerly fetched roles, which Hibernate then
+     * locks in a second select and warns.
+     */
+    private Optional<Identity> lockedIdentity(UserId id) {
+        return em.createQuery("select i.id from Identity i where i.id = :id", String.class)
+                .setParameter("id", id.value())
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList()
+                .stream()
+                .findFirst()
+                .map(locked -> em.find(Identity.class, locked));
     }
 
     /** The caller whose live session the cookie value names. */

@@ -127,10 +127,20 @@ public class Identities {
      * username takes as long to refuse as a wrong password.
      */
     public void verifyNothing(char[] password) {
-        if (unmatchable == null) {
-            unmatchable = passwordHash.generate(Secrets.randomToken(24).toCharArray());
+        passwordHash.verify(password, unmatchable());
+    }
+
+    /**
+     * The hash that matches nothing, made on first use by whichever check comes first, so
+     * the first sign-in after a start costs the same for a known and an unknown name.
+     */
+    private String unmatchable() {
+        String hash = unmatchable;
+        if (hash == null) {
+            hash = passwordHash.generate(Secrets.randomToken(24).toCharArray());
+            unmatchable = hash;
         }
-        passwordHash.verify(password, unmatchable);
+        return hash;
     }
 
     public void setPassword(Identity identity, char[] password) {
@@ -152,13 +162,15 @@ public class Identities {
      * against the hash that matches nothing, so a user whose old hash is quick to check takes
      * as long to refuse as an unknown username.
      */
-    public boolean verifyPassword(Identity identity, char[] password) {
-        if (identity.passwordHash() == null) {
+    public boolean verifyPassword(String storedHash, char[] password) {
+        String nothing = unmatchable();
+        if (storedHash == null) {
+            passwordHash.verify(password, nothing);
             return false;
         }
-        boolean matches = passwordHash.verify(password, identity.passwordHash());
-        if (!isCurrent(identity.passwordHash())) {
-            verifyNothing(password);
+        boolean matches = passwordHash.verify(password, storedHash);
+        if (!isCurrent(storedHash)) {
+            passwordHash.verify(password, nothing);
         }
         return matches;
     }

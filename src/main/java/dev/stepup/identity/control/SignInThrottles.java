@@ -9,12 +9,14 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.hibernate.Session;
 
 /**
@@ -29,8 +31,11 @@ public class SignInThrottles {
     /** Failures are forgotten after this long without one (or the longest wait, if longer). */
     static final Duration MEMORY = Duration.ofHours(24);
 
-    /** Rounds of making a name's row and locking it, should housekeeping remove it in between. */
-    private static final int ROUNDS = 3;
+    /** Rounds of making a name's row and locking it, should it be gone or not yet visible. */
+    static final int ROUNDS = 5;
+
+    /** What losing the race to make a row looks like: a unique key violation, on both databases. */
+    private static final String LOST_RACE = "23505";
 
     @PersistenceContext
     EntityManager em;
@@ -41,45 +46,49 @@ public class SignInThrottles {
     @Inject
     ThrottlePolicy throttle;
 
-    /** This bean through its proxy, so that {@link #create} gets its own transaction. */
+    /** This bean through its proxy, so that {@link #make} gets its own transaction. */
     @Inject
     SignInThrottles self;
 
-    /** The row of {@code username}, made if there is none, locked until the transaction ends. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public SignInThrottle lock(String username) {
-        String nameHash = Secrets.sha256("sign-in:" + username);
-        for (int round = 0; round < ROUNDS; round++) {
-            SignInThrottle row = em.find(SignInThrottle.class, nameHash, LockModeType.PESSIMISTIC_WRITE);
-            if (row != null) {
-                return row;
-            }
-            try {
-                self.create(nameHash);
-            } catch (AlreadyMade e) {
-                // A concurrent sign-in with the same name made it first; lock theirs.
-            }
-        }
-        throw new ApiException(429, "AU-0429", "Too many sign-ins with this username at once; try again in 1 s",
-                null, Map.of("Retry-After", "1"));
-    }
-
     /**
-     * Inserts a row with no failures, committed at once so that concurrent sign-ins can lock
-     * it. The insert goes through JDBC so that losing the race to another sign-in is one
-     * {@link AlreadyMade}, not an error Hibernate would log.
+     * Makes the row of {@code username} if there is none, in a transaction of its own that
+     * commits at once, so that concurrent sign-ins can lock it. The insert goes through JDBC,
+     * so that losing the race to another sign-in is one quiet {@link AlreadyMade} (which rolls
+     * this transaction back), not an error Hibernate would log.
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void create(String nameHash) {
+    public void make(String username) {
+        String nameHash = nameHash(username);
+        if (em.find(SignInThrottle.class, nameHash) != null) {
+            return;
+        }
         em.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "insert into sign_in_throttle (name_hash, failures) values (?, 0)")) {
                 insert.setString(1, nameHash);
                 insert.executeUpdate();
             } catch (SQLException e) {
-                throw new AlreadyMade();
+                if (LOST_RACE.equals(e.getSQLState())) {
+                    throw new AlreadyMade();
+                }
+                throw new PersistenceException("Could not make a sign-in throttle row", e);
             }
         });
+    }
+
+    /** {@link #make}, where a concurrent sign-in making the same row first is as good. */
+    public void ensure(String username) {
+        try {
+            self.make(username);
+        } catch (AlreadyMade e) {
+            // A concurrent sign-in with the same name made it; the attempt locks theirs.
+        }
+    }
+
+    /** The row of {@code username}, locked until the transaction ends; empty if there is none. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<SignInThrottle> lock(String username) {
+        return Optional.ofNullable(em.find(SignInThrottle.class, nameHash(username), LockModeType.PESSIMISTIC_WRITE));
     }
 
     /** After a successful sign-in: the name starts again at no failures. */
@@ -94,6 +103,26 @@ public class SignInThrottles {
         return em.createQuery("delete from SignInThrottle t where t.lastFailureAt is null or t.lastFailureAt < :before")
                 .setParameter("before", clock.instant().minus(memory))
                 .executeUpdate();
+    }
+
+    /** A short wait before the next round, longer each time. */
+    static void pause(int round) {
+        try {
+            Thread.sleep(10L * (round + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw collided();
+        }
+    }
+
+    /** The answer when the rounds ran out: as a throttled sign-in, to be tried again in a second. */
+    static ApiException collided() {
+        return new ApiException(429, "AU-0429", "Too many sign-ins with this username at once; try again in 1 s",
+                null, Map.of("Retry-After", "1"));
+    }
+
+    private static String nameHash(String username) {
+        return Secrets.sha256("sign-in:" + username);
     }
 
     /** The insert lost to a concurrent one; the transaction it ran in is rolled back. */
