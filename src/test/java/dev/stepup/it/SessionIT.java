@@ -4,18 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.JsonValue;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -81,7 +76,7 @@ class SessionIT {
             rows.setString(1, ada.userId());
             try (ResultSet row = rows.executeQuery()) {
                 assertThat(row.next()).isTrue();
-                assertThat(row.getString(1)).isEqualTo(sha256(value)).isNotEqualTo(value);
+                assertThat(row.getString(1)).isEqualTo(SignInRows.sha256(value)).isNotEqualTo(value);
                 assertThat(row.next()).isFalse();
             }
         }
@@ -263,7 +258,7 @@ class SessionIT {
             assertThat(used.get("/api/me").status()).isEqualTo(200);
             try (PreparedStatement seen = db.prepareStatement(
                     "select extract(epoch from now() - last_seen_at) from browser_session where session_hash = ?")) {
-                seen.setString(1, sha256(cookieOf(used)));
+                seen.setString(1, SignInRows.sha256(cookieOf(used)));
                 try (ResultSet row = seen.executeQuery()) {
                     assertThat(row.next()).isTrue();
                     assertThat(row.getDouble(1)).as("seconds since the recorded last use").isLessThan(60);
@@ -284,24 +279,24 @@ class SessionIT {
             assertThat(signIn(api, ada.username(), "guess " + attempt).status()).isEqualTo(401);
         }
         try (Connection db = TestDatabase.connect()) {
-            assertThat(failuresOf(db, ada.username())).isEqualTo(3);
+            assertThat(SignInRows.failures(db, ada.username())).isEqualTo(3);
 
             // Ten failures in a row: the next attempt waits 32 s, and is refused unchecked,
             // the right password too.
-            throttle(db, ada.username(), "failures = 10, last_failure_at = now()");
+            SignInRows.set(db, ada.username(), "failures = 10, last_failure_at = now()");
             Api.Reply refused = signIn(api, ada.username(), PASSWORD);
             assertThat(refused.status()).as(refused.toString()).isEqualTo(429);
             assertThat(refused.errorCode()).isEqualTo("AU-0429");
             assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 32L);
             assertThat(refused.header("Set-Cookie")).isNull();
-            assertThat(failuresOf(db, ada.username())).as("a refused attempt is not counted").isEqualTo(10);
+            assertThat(SignInRows.failures(db, ada.username())).as("a refused attempt is not counted").isEqualTo(10);
             // Another user is not held up.
             assertThat(signIn(api, grace.username(), PASSWORD).status()).isEqualTo(200);
 
             // Once the wait is over, the right password signs in and clears the count.
-            throttle(db, ada.username(), "last_failure_at = now() - interval '1 hour'");
+            SignInRows.set(db, ada.username(), "last_failure_at = now() - interval '1 hour'");
             assertThat(signIn(api, ada.username(), PASSWORD).status()).isEqualTo(200);
-            assertThat(failuresOf(db, ada.username())).isZero();
+            assertThat(SignInRows.failures(db, ada.username())).isZero();
         }
     }
 
@@ -319,14 +314,14 @@ class SessionIT {
                 assertThat(unknown.body()).isEqualTo(known.body());
                 assertThat(unknown.header("Retry-After")).isNull();
             }
-            assertThat(failuresOf(db, nobody)).isEqualTo(failuresOf(db, ada.username())).isEqualTo(3);
+            assertThat(SignInRows.failures(db, nobody)).isEqualTo(SignInRows.failures(db, ada.username())).isEqualTo(3);
             // Failures at an unknown name are in the audit trail too, without a target.
             assertThat(audited(db, "FAILED", null) - unknownFailed).isEqualTo(3);
             assertThat(audited(db, "FAILED", ada.userId()) - knownFailed).isEqualTo(3);
 
             // From the threshold on, both wait alike: a 429 tells nothing about which names exist.
-            throttle(db, ada.username(), "failures = 10, last_failure_at = now()");
-            throttle(db, nobody, "failures = 10, last_failure_at = now()");
+            SignInRows.set(db, ada.username(), "failures = 10, last_failure_at = now()");
+            SignInRows.set(db, nobody, "failures = 10, last_failure_at = now()");
             long unknownThrottled = audited(db, "THROTTLED", null);
             long knownThrottled = audited(db, "THROTTLED", ada.userId());
             Api.Reply known = signIn(api, ada.username(), PASSWORD);
@@ -338,24 +333,10 @@ class SessionIT {
             }
             assertThat(unknown.body().replaceAll("[0-9]+", "N")).isEqualTo(known.body().replaceAll("[0-9]+", "N"));
             // Refused unchecked and uncounted, and audited alike.
-            assertThat(failuresOf(db, nobody)).isEqualTo(failuresOf(db, ada.username())).isEqualTo(10);
+            assertThat(SignInRows.failures(db, nobody)).isEqualTo(SignInRows.failures(db, ada.username())).isEqualTo(10);
             assertThat(audited(db, "THROTTLED", null) - unknownThrottled).isEqualTo(1);
             assertThat(audited(db, "THROTTLED", ada.userId()) - knownThrottled).isEqualTo(1);
 
-            // Housekeeping (each minute) forgets a name's failures after a day without one,
-            // known or not, and no sooner.
-            String recent = "nobody-" + UUID.randomUUID();
-            assertThat(signIn(api, recent, "guess").status()).isEqualTo(401);
-            throttle(db, ada.username(), "last_failure_at = now() - interval '25 hours'");
-            throttle(db, nobody, "last_failure_at = now() - interval '25 hours'");
-            throttle(db, recent, "last_failure_at = now() - interval '23 hours'");
-            Instant deadline = Instant.now().plusSeconds(75);
-            while (rowsOf(db, ada.username()) + rowsOf(db, nobody) > 0 && Instant.now().isBefore(deadline)) {
-                Thread.sleep(1000);
-            }
-            assertThat(rowsOf(db, ada.username())).isZero();
-            assertThat(rowsOf(db, nobody)).isZero();
-            assertThat(failuresOf(db, recent)).isEqualTo(1);
         }
     }
 
@@ -380,7 +361,7 @@ class SessionIT {
             // checked guesses would need waits of 1, 2 and 4 s to pass meanwhile.
             assertThat(wrong).isBetween(5, 7);
             try (Connection db = TestDatabase.connect()) {
-                assertThat(failuresOf(db, name)).isEqualTo(wrong);
+                assertThat(SignInRows.failures(db, name)).isEqualTo(wrong);
             }
         }
         // Neither a password nor a guess reaches the log, locking warns of nothing, and the
@@ -411,18 +392,8 @@ class SessionIT {
 
     private static void age(Connection db, String set, Api session) throws SQLException {
         try (PreparedStatement update = db.prepareStatement("update browser_session set " + set + " where session_hash = ?")) {
-            update.setString(1, sha256(cookieOf(session)));
+            update.setString(1, SignInRows.sha256(cookieOf(session)));
             assertThat(update.executeUpdate()).isEqualTo(1);
-        }
-    }
-
-    /** The failures counted against a username; none once it has no row. */
-    private static int failuresOf(Connection db, String username) throws SQLException {
-        try (PreparedStatement select = db.prepareStatement("select failures from sign_in_throttle where name_hash = ?")) {
-            select.setString(1, sha256("sign-in:" + username));
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() ? row.getInt(1) : 0;
-            }
         }
     }
 
@@ -436,31 +407,6 @@ class SessionIT {
                 assertThat(row.next()).isTrue();
                 return row.getLong(1);
             }
-        }
-    }
-
-    private static int rowsOf(Connection db, String username) throws SQLException {
-        try (PreparedStatement select = db.prepareStatement("select count(*) from sign_in_throttle where name_hash = ?")) {
-            select.setString(1, sha256("sign-in:" + username));
-            try (ResultSet row = select.executeQuery()) {
-                assertThat(row.next()).isTrue();
-                return row.getInt(1);
-            }
-        }
-    }
-
-    private static void throttle(Connection db, String username, String set) throws SQLException {
-        try (PreparedStatement update = db.prepareStatement("update sign_in_throttle set " + set + " where name_hash = ?")) {
-            update.setString(1, sha256("sign-in:" + username));
-            assertThat(update.executeUpdate()).isEqualTo(1);
-        }
-    }
-
-    private static String sha256(String value) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -78,6 +78,7 @@ public final class TestDatabase implements BeforeAllCallback {
                 "-Dstepup.db.password=unused",
                 secrets,
                 "-Dstepup.data.dir=" + logs.resolve("data"),
+                "-Dstepup.audit.retention.days=400",
                 "-Dmp.jwt.verify.publickey=" + Base64.getEncoder().encodeToString(JWT_KEYS.getPublic().getEncoded()),
                 "-Dmp.jwt.verify.issuer=" + JWT_ISSUER,
                 "-Dmp.jwt.verify.audiences=" + JWT_AUDIENCE);

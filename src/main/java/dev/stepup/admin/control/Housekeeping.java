@@ -1,5 +1,6 @@
 package dev.stepup.admin.control;
 
+import dev.stepup.audit.control.AuditTrail;
 import dev.stepup.identity.control.ApiTokens;
 import dev.stepup.identity.control.BrowserSessions;
 import dev.stepup.identity.control.SignInThrottles;
@@ -20,8 +21,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * instances need not coordinate): expired completion IDs, pending enrolments older than
  * {@code stepup.housekeeping.challenge.max.age.hours}, and API tokens unused for longer than
  * any token can live plus {@code stepup.housekeeping.token.grace.days}, idle or too old
- * browser sessions, the failed sign-ins of names without one for a day, and the listing
- * tally's rows of blocks left empty.
+ * browser sessions, the failed sign-ins of names without one for a day, the listing
+ * tally's rows of blocks left empty, and audit lines older than
+ * {@code stepup.audit.retention.days} where that is set.
  */
 @Singleton
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -45,12 +47,20 @@ public class Housekeeping {
     SignInThrottles signIns;
 
     @Inject
+    AuditTrail audit;
+
+    @Inject
     @ConfigProperty(name = "stepup.housekeeping.challenge.max.age.hours", defaultValue = "24")
     long challengeMaxAgeHours;
 
     @Inject
     @ConfigProperty(name = "stepup.housekeeping.token.grace.days", defaultValue = "30")
     long tokenGraceDays;
+
+    /** How long audit lines are kept; 0 (the default) keeps them all. */
+    @Inject
+    @ConfigProperty(name = "stepup.audit.retention.days", defaultValue = "0")
+    long auditRetentionDays;
 
     @Schedule(hour = "*", minute = "*", second = "17", persistent = false)
     void everyMinute() {
@@ -61,6 +71,9 @@ public class Housekeeping {
         run("sign-in failures older than a day", signIns::purgeQuiet);
         run("empty blocks of the listing's tally", registrations::dropEmptyBlocks);
         run("expired API tokens", () -> tokens.purgeUnusedFor(Duration.ofDays(ApiTokens.MAX_EXPIRATION_DAYS + tokenGraceDays)));
+        if (auditRetentionDays > 0) {
+            run("audit lines older than " + auditRetentionDays + " days", () -> audit.purgeOlderThan(Duration.ofDays(auditRetentionDays)));
+        }
     }
 
     private static void run(String what, java.util.function.IntSupplier purge) {

@@ -15,7 +15,9 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -88,6 +90,14 @@ public class AuditTrail {
         var query = em.createQuery("select count(e) from AuditEvent e" + where(userId, type, from, to), Long.class);
         bind(query, userId, type, from, to);
         return query.getSingleResult();
+    }
+
+    /** Removes the lines older than {@code age}; returns how many. */
+    @Transactional
+    public int purgeOlderThan(Duration age) {
+        return em.createQuery("delete from AuditEvent e where e.time < :before")
+                .setParameter("before", clock.instant().minus(age))
+                .executeUpdate();
     }
 
     private static String where(Optional<String> userId, Optional<String> type, Optional<Instant> from, Optional<Instant> to) {

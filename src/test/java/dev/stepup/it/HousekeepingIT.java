@@ -1,0 +1,75 @@
+package dev.stepup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URL;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server's own clean-up, which runs each minute: it forgets a sign-in name's failures
+ * after a day without one, and removes audit lines older than the retention (400 days in
+ * this run), and nothing younger.
+ */
+@BlackBox
+@RunAsClient
+class HousekeepingIT {
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return Deployments.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void forgetsQuietSignInNamesAndAuditLinesPastTheirRetention() throws Exception {
+        Api api = Api.at(base);
+        String old = "nobody-" + UUID.randomUUID();
+        String recent = "nobody-" + UUID.randomUUID();
+        for (String name : new String[] {old, recent}) {
+            assertThat(api.post("/api/session", "{\"username\":\"" + name + "\",\"password\":\"guess\"}").status()).isEqualTo(401);
+        }
+        String marker = "housekeeping-" + UUID.randomUUID();
+        try (Connection db = TestDatabase.connect()) {
+            SignInRows.set(db, old, "last_failure_at = now() - interval '25 hours'");
+            SignInRows.set(db, recent, "last_failure_at = now() - interval '23 hours'");
+            try (PreparedStatement insert = db.prepareStatement("insert into audit_event (event_time, type, outcome, details)"
+                    + " values (now() - cast(? as interval), 'CONFIGURATION_CHANGED', 'SUCCESS', ?)")) {
+                for (String age : new String[] {"401 days", "399 days"}) {
+                    insert.setString(1, age);
+                    insert.setString(2, marker + " " + age);
+                    assertThat(insert.executeUpdate()).isEqualTo(1);
+                }
+            }
+
+            Instant deadline = Instant.now().plusSeconds(75);
+            while ((SignInRows.exists(db, old) || audited(db, marker + " 401 days")) && Instant.now().isBefore(deadline)) {
+                Thread.sleep(1000);
+            }
+            assertThat(SignInRows.exists(db, old)).as("a name without a failure for 25 hours").isFalse();
+            assertThat(SignInRows.failures(db, recent)).as("a name whose last failure is 23 hours old").isEqualTo(1);
+            assertThat(audited(db, marker + " 401 days")).isFalse();
+            assertThat(audited(db, marker + " 399 days")).isTrue();
+        }
+    }
+
+    private static boolean audited(Connection db, String details) throws SQLException {
+        try (PreparedStatement select = db.prepareStatement("select 1 from audit_event where details = ?")) {
+            select.setString(1, details);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+}
