@@ -76,7 +76,7 @@ class SessionIT {
             rows.setString(1, ada.userId());
             try (ResultSet row = rows.executeQuery()) {
                 assertThat(row.next()).isTrue();
-                assertThat(row.getString(1)).isEqualTo(SignInRows.sha256(value)).isNotEqualTo(value);
+                assertThat(row.getString(1)).isEqualTo(TestDatabase.sha256(value)).isNotEqualTo(value);
                 assertThat(row.next()).isFalse();
             }
         }
@@ -258,7 +258,7 @@ class SessionIT {
             assertThat(used.get("/api/me").status()).isEqualTo(200);
             try (PreparedStatement seen = db.prepareStatement(
                     "select extract(epoch from now() - last_seen_at) from browser_session where session_hash = ?")) {
-                seen.setString(1, SignInRows.sha256(cookieOf(used)));
+                seen.setString(1, TestDatabase.sha256(cookieOf(used)));
                 try (ResultSet row = seen.executeQuery()) {
                     assertThat(row.next()).isTrue();
                     assertThat(row.getDouble(1)).as("seconds since the recorded last use").isLessThan(60);
@@ -392,7 +392,7 @@ class SessionIT {
 
     private static void age(Connection db, String set, Api session) throws SQLException {
         try (PreparedStatement update = db.prepareStatement("update browser_session set " + set + " where session_hash = ?")) {
-            update.setString(1, SignInRows.sha256(cookieOf(session)));
+            update.setString(1, TestDatabase.sha256(cookieOf(session)));
             assertThat(update.executeUpdate()).isEqualTo(1);
         }
     }

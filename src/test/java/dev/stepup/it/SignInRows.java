@@ -2,14 +2,10 @@ package dev.stepup.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HexFormat;
 
 /** The rows of {@code sign_in_throttle}, found by the username they count, read and set with SQL. */
 final class SignInRows {
@@ -44,16 +40,7 @@ final class SignInRows {
         }
     }
 
-    /** SHA-256 in hex, as the server stores the hashes of names, cookies and tokens. */
-    static String sha256(String value) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static String nameHash(String username) {
-        return sha256("sign-in:" + username);
+        return TestDatabase.sha256("sign-in:" + username);
     }
 }

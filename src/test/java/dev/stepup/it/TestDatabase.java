@@ -129,4 +129,14 @@ public final class TestDatabase implements BeforeAllCallback {
         new java.security.SecureRandom().nextBytes(key);
         return key;
     }
+
+    /** SHA-256 in hex, as the server stores the hashes of cookies, tokens and sign-in names. */
+    public static String sha256(String value) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -31,6 +31,9 @@ public class Housekeeping {
 
     private static final Logger LOG = Logger.getLogger(Housekeeping.class.getName());
 
+    static final int AUDIT_CHUNK = 5_000;
+    static final Duration AUDIT_BUDGET = Duration.ofSeconds(30);
+
     @Inject
     CompletionIds completionIds;
 
@@ -57,7 +60,7 @@ public class Housekeeping {
     @ConfigProperty(name = "stepup.housekeeping.token.grace.days", defaultValue = "30")
     long tokenGraceDays;
 
-    /** How long audit lines are kept; 0 (the default) keeps them all. */
+    /** How long audit lines are kept; 0 (the default) or less keeps them all. */
     @Inject
     @ConfigProperty(name = "stepup.audit.retention.days", defaultValue = "0")
     long auditRetentionDays;
@@ -68,12 +71,29 @@ public class Housekeeping {
         run("stale pending enrolments", () ->
                 registrations.purgeChallenges(Factor.TOTP, Duration.ofHours(challengeMaxAgeHours), null));
         run("expired browser sessions", sessions::purgeExpired);
-        run("sign-in failures older than a day", signIns::purgeQuiet);
+        run("sign-in names without a failure for a day", signIns::purgeQuiet);
         run("empty blocks of the listing's tally", registrations::dropEmptyBlocks);
         run("expired API tokens", () -> tokens.purgeUnusedFor(Duration.ofDays(ApiTokens.MAX_EXPIRATION_DAYS + tokenGraceDays)));
         if (auditRetentionDays > 0) {
-            run("audit lines older than " + auditRetentionDays + " days", () -> audit.purgeOlderThan(Duration.ofDays(auditRetentionDays)));
+            run("audit lines older than " + auditRetentionDays + " days", this::purgeAudit);
         }
+    }
+
+    /**
+     * Audit lines past their retention, in transactions of {@link #AUDIT_CHUNK} lines, for at
+     * most {@link #AUDIT_BUDGET} a run: the first run after retention is set may meet years of
+     * lines, and no transaction must come near a server's transaction timeout.
+     */
+    int purgeAudit() {
+        Duration age = Duration.ofDays(auditRetentionDays);
+        long deadline = System.nanoTime() + AUDIT_BUDGET.toNanos();
+        int total = 0;
+        int purged;
+        do {
+            purged = audit.purgeOlderThan(age, AUDIT_CHUNK);
+            total += purged;
+        } while (purged == AUDIT_CHUNK && System.nanoTime() < deadline);
+        return total;
     }
 
     private static void run(String what, java.util.function.IntSupplier purge) {

@@ -24,7 +24,8 @@ import java.util.Optional;
 
 /**
  * Writes the audit trail from the events the features fire, in the transaction of the
- * action itself, so an action and its audit line commit together. Lines hold ids, kinds
+ * action itself, so an action and its audit line commit together; reads it for the admin,
+ * and removes lines past their retention for housekeeping. Lines hold ids, kinds
  * and outcomes only: never a secret, an OTP, a token or a password.
  */
 @ApplicationScoped
@@ -92,11 +93,21 @@ public class AuditTrail {
         return query.getSingleResult();
     }
 
-    /** Removes the lines older than {@code age}; returns how many. */
+    /**
+     * Removes at most {@code most} of the lines older than {@code age}, oldest first; returns
+     * how many. A bounded transaction, so a long backlog goes in many short ones.
+     */
     @Transactional
-    public int purgeOlderThan(Duration age) {
-        return em.createQuery("delete from AuditEvent e where e.time < :before")
+    public int purgeOlderThan(Duration age, int most) {
+        List<Long> ids = em.createQuery("select e.id from AuditEvent e where e.time < :before order by e.time", Long.class)
                 .setParameter("before", clock.instant().minus(age))
+                .setMaxResults(most)
+                .getResultList();
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return em.createQuery("delete from AuditEvent e where e.id in :ids")
+                .setParameter("ids", ids)
                 .executeUpdate();
     }
 
