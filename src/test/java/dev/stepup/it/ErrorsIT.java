@@ -209,7 +209,14 @@ class ErrorsIT {
                 new Case("size=-5", admin.get("/api/users?size=-5"), 400, "REQ-0001"),
                 new Case("size=1001", admin.get("/api/users?size=1001"), 400, "REQ-0001"),
                 new Case("size=abc", admin.get("/api/users?size=abc"), 400, "REQ-0001"),
-                new Case("size=1e2", admin.get("/api/users?size=1e2"), 400, "REQ-0001"));
+                new Case("size=1e2", admin.get("/api/users?size=1e2"), 400, "REQ-0001"),
+                new Case("audit type with a NUL", admin.get("/api/audit?type=STEP%00UP"), 400, "REQ-0001"),
+                new Case("audit type in lower case", admin.get("/api/audit?type=step_up"), 400, "REQ-0001"),
+                new Case("audit type of 41 characters", admin.get("/api/audit?type=" + "A".repeat(41)), 400, "REQ-0001"),
+                new Case("sign-in username with a NUL", anonymous.post("/api/session",
+                        "{\"username\":\"a\\u0000b\",\"password\":\"x\"}"), 400, "REQ-0001"),
+                new Case("sign-in username with a line feed", anonymous.post("/api/session",
+                        "{\"username\":\"a\\nb\",\"password\":\"x\"}"), 400, "REQ-0001"));
         run(cases);
     }
 

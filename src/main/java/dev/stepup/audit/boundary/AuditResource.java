@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** {@code GET /api/audit}: the audit trail, newest first, for a TenantAdmin. */
 @ApplicationScoped
@@ -26,6 +27,8 @@ import java.util.Optional;
 @DenyAll
 @Produces(Responses.JSON)
 public class AuditResource {
+
+    private static final Pattern TYPE = Pattern.compile("[A-Z_]{1,40}");
 
     @Inject
     AuditTrail trail;
@@ -37,11 +40,19 @@ public class AuditResource {
                                 @QueryParam("page") String page, @QueryParam("size") String size) {
         PageRequest request = PageRequest.of(page, size);
         Optional<String> user = blank(userId) ? Optional.empty() : Optional.of(UsersResource.id(userId).value());
-        Optional<String> kind = blank(type) ? Optional.empty() : Optional.of(type);
+        Optional<String> kind = blank(type) ? Optional.empty() : Optional.of(type(type));
         Optional<Instant> since = instant("from", from);
         Optional<Instant> until = instant("to", to);
         return Page.of(trail.count(user, kind, since, until), request,
                 trail.page(user, kind, since, until, request.offset(), request.size()).stream().map(AuditView::of).toList());
+    }
+
+    /** An audit type as the trail writes them: capitals and underscores, at most 40. */
+    private static String type(String value) {
+        if (!TYPE.matcher(value).matches()) {
+            throw ApiException.badRequest("type must be an audit type such as STEP_UP", Map.of("field", "type"));
+        }
+        return value;
     }
 
     private static boolean blank(String value) {

@@ -2,12 +2,14 @@ package dev.stepup.identity.boundary;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /** {@code POST /api/session}: a local user's username and password. */
 public record SignInRequest(
         @NotBlank(message = "username is required")
         @Size(max = 255, message = "username has at most 255 characters")
+        @Pattern(regexp = "[^\\p{Cntrl}]*", message = "username must not contain control characters")
         String username,
         @NotNull(message = "password is required")
         @Size(max = 1024, message = "password has at most 1024 characters")
