@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +114,24 @@ class EmbeddedDefaultIT {
         assertThat(listed.json().getJsonArray("data").getJsonObject(0).getString("username")).isEqualTo(username);
         assertThat(admin.get("/api/mfa/admin/registrations/TOTP?status=REGISTERED").json().getJsonNumber("count").longValue())
                 .isZero();
+    }
+
+    @Test
+    void aSettingThatIsNotANumberStopsTheStartAndIsNamed() throws Exception {
+        // Payara's MicroProfile Config would quietly use the default for an injected number.
+        try (ServerProcess server = ServerProcess.start("embedded-bad-setting",
+                Map.of("STEPUP_THROTTLE_THRESHOLD", "5O"), workDir, ServerProcess.freePort())) {
+            String refusal = "STEPUP_THROTTLE_THRESHOLD (stepup.throttle.threshold) must be a whole number of at least 1,"
+                    + " not '5O'";
+            // Payara Micro itself comes up ("ready in"), without the application.
+            Instant deadline = Instant.now().plus(READY);
+            while (!Files.readString(server.log(), StandardCharsets.UTF_8).contains(" ready in ") && Instant.now().isBefore(deadline)) {
+                Thread.sleep(500);
+            }
+            assertThat(Files.readString(server.log(), StandardCharsets.UTF_8)).as("log %s", server.log()).contains(refusal);
+            Api.Reply health = server.api().head("/api/health");
+            assertThat(health.status()).as("the application is not deployed").isEqualTo(404);
+        }
     }
 
     @Test
