@@ -121,8 +121,8 @@ class EmbeddedDefaultIT {
         // Payara's MicroProfile Config would quietly use the default for an injected number.
         try (ServerProcess server = ServerProcess.start("embedded-bad-setting",
                 Map.of("STEPUP_THROTTLE_THRESHOLD", "5O"), workDir, ServerProcess.freePort())) {
-            String refusal = "STEPUP_THROTTLE_THRESHOLD (stepup.throttle.threshold) must be a whole number of at least 1,"
-                    + " not '5O'";
+            String refusal = "STEPUP_THROTTLE_THRESHOLD (stepup.throttle.threshold) must be a whole number from 1 to"
+                    + " 2147483647, not '5O'";
             // Payara Micro itself comes up ("ready in"), without the application.
             Instant deadline = Instant.now().plus(READY);
             while (!Files.readString(server.log(), StandardCharsets.UTF_8).contains(" ready in ") && Instant.now().isBefore(deadline)) {

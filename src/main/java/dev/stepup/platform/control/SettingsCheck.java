@@ -20,17 +20,21 @@ import org.eclipse.microprofile.config.ConfigProvider;
 @Singleton
 public class SettingsCheck {
 
-    /** The whole-number settings and the smallest value each takes. */
-    static final Map<String, Long> WHOLE_NUMBERS = Map.of(
-            "stepup.challenge.ttl.minutes", 1L,
-            "stepup.housekeeping.challenge.max.age.hours", 1L,
-            "stepup.housekeeping.token.grace.days", 0L,
-            "stepup.audit.retention.days", Long.MIN_VALUE,
-            "stepup.password.iterations", 1L,
-            "stepup.session.idle.minutes", 1L,
-            "stepup.session.lifetime.hours", 1L,
-            "stepup.throttle.threshold", 1L,
-            "stepup.throttle.max.delay.seconds", 1L);
+    /** The whole numbers a setting takes, from least to most (within an {@code int} where it is one). */
+    record Range(long least, long most) {
+    }
+
+    static final Map<String, Range> WHOLE_NUMBERS = Map.of(
+            "stepup.challenge.ttl.minutes", new Range(1, Long.MAX_VALUE),
+            "stepup.housekeeping.challenge.max.age.hours", new Range(1, Long.MAX_VALUE),
+            "stepup.housekeeping.token.grace.days", new Range(0, Long.MAX_VALUE),
+            "stepup.audit.retention.days", new Range(Long.MIN_VALUE, Long.MAX_VALUE),
+            // Jakarta Security's PBKDF2 takes no fewer than 1 024 iterations.
+            "stepup.password.iterations", new Range(1024, Integer.MAX_VALUE),
+            "stepup.session.idle.minutes", new Range(1, Long.MAX_VALUE),
+            "stepup.session.lifetime.hours", new Range(1, Long.MAX_VALUE),
+            "stepup.throttle.threshold", new Range(1, Integer.MAX_VALUE),
+            "stepup.throttle.max.delay.seconds", new Range(1, Long.MAX_VALUE));
 
     static final String YES_NO = "stepup.trust.forwarded.proto";
 
@@ -40,13 +44,18 @@ public class SettingsCheck {
     @PostConstruct
     void check() {
         Config config = ConfigProvider.getConfig(SettingsCheck.class.getClassLoader());
-        WHOLE_NUMBERS.forEach((name, least) -> value(config, name).ifPresent(value -> {
+        WHOLE_NUMBERS.forEach((name, range) -> value(config, name).ifPresent(value -> {
+            String wanted = range.least() == Long.MIN_VALUE ? "a whole number"
+                    : range.most() == Long.MAX_VALUE ? "a whole number of at least " + range.least()
+                    : "a whole number from " + range.least() + " to " + range.most();
+            long number;
             try {
-                if (Long.parseLong(value) < least) {
-                    throw refused(name, value, "a whole number of at least " + least);
-                }
+                number = Long.parseLong(value);
             } catch (NumberFormatException e) {
-                throw refused(name, value, least == Long.MIN_VALUE ? "a whole number" : "a whole number of at least " + least);
+                throw refused(name, value, wanted);
+            }
+            if (number < range.least() || number > range.most()) {
+                throw refused(name, value, wanted);
             }
         }));
         value(config, YES_NO).filter(value -> !YES_NO_WORDS.contains(value.toLowerCase(Locale.ROOT)))
