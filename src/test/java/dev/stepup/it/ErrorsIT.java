@@ -213,6 +213,8 @@ class ErrorsIT {
                 new Case("audit type with a NUL", admin.get("/api/audit?type=STEP%00UP"), 400, "REQ-0001"),
                 new Case("audit type in lower case", admin.get("/api/audit?type=step_up"), 400, "REQ-0001"),
                 new Case("audit type of 41 characters", admin.get("/api/audit?type=" + "A".repeat(41)), 400, "REQ-0001"),
+                new Case("audit from before the year 1", admin.get("/api/audit?from=-999999999-01-01T00:00:00Z"), 400, "REQ-0001"),
+                new Case("audit to after the year 9999", admin.get("/api/audit?to=%2B10000-01-01T00:00:00Z"), 400, "REQ-0001"),
                 new Case("sign-in username with a NUL", anonymous.post("/api/session",
                         "{\"username\":\"a\\u0000b\",\"password\":\"x\"}"), 400, "REQ-0001"),
                 new Case("sign-in username with a line feed", anonymous.post("/api/session",

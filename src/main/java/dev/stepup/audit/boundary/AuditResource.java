@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
 public class AuditResource {
 
     private static final Pattern TYPE = Pattern.compile("[A-Z_]{1,40}");
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     @Inject
     AuditTrail trail;
@@ -59,15 +61,21 @@ public class AuditResource {
         return value == null || value.isBlank();
     }
 
+    /** An instant of the years 1 to 9999, which every database StepUp runs on can compare. */
     private static Optional<Instant> instant(String name, String value) {
         if (blank(value)) {
             return Optional.empty();
         }
+        Instant instant;
         try {
-            return Optional.of(Instant.parse(value));
+            instant = Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest(name + " must be an ISO-8601 instant such as 2026-11-23T10:15:00Z",
                     Map.of("field", name));
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw ApiException.badRequest(name + " must lie in the years 1 to 9999", Map.of("field", name));
+        }
+        return Optional.of(instant);
     }
 }
