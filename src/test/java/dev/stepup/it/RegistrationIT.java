@@ -336,6 +336,25 @@ class RegistrationIT {
     }
 
     @Test
+    void theLongestUsernameStillGetsItsQrCode() {
+        // 255 characters of three UTF-8 bytes each, unique by the last eight: the URI needs
+        // the QR code's lower error correction to fit.
+        StringBuilder name = new StringBuilder("€".repeat(247));
+        new java.util.Random().ints(8, 0x4E00, 0x9FFF).forEach(name::appendCodePoint);
+        Api.Reply created = users.admin().post("/api/users",
+                "{\"type\":\"User\",\"username\":\"" + name + "\"}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(200);
+        Api.Reply token = users.admin().post("/api/users/" + created.string("userId") + "/tokens", "{}");
+        Api me = api.token(token.string("token"));
+        Api.Reply challenge = me.post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}");
+        assertThat(challenge.status()).as(challenge.toString()).isEqualTo(200);
+
+        Api.Reply svg = me.header("Accept", "image/svg+xml").get("/api/mfa/register/TOTP/qr");
+        assertThat(svg.status()).as(svg.toString()).isEqualTo(200);
+        assertThat(svg.body()).startsWith("<svg").contains("<path");
+    }
+
+    @Test
     void serverLogHoldsNoSecretAndNoCode() throws Exception {
         Enrolled user = Enrolled.create(users, api);
         USED_SECRETS.add(user.key());

@@ -6,6 +6,7 @@ import com.google.zxing.WriterException;
 import com.google.zxing.common.BitMatrix;
 import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
+import dev.stepup.platform.boundary.ApiException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -55,13 +56,27 @@ final class QrCodes {
         return out.toByteArray();
     }
 
+    /**
+     * Error correction M where the URI fits it, else L, which holds 2 953 bytes: a 255-character
+     * username of three-byte characters is 2 295 of them once percent-encoded. Only a long
+     * issuer as well can exceed that; the key and the URI of {@code GENERATE_SECRET} still work.
+     */
     private static BitMatrix encode(String text) {
         try {
-            // Size 0 asks for the smallest matrix: one unit per module, plus the quiet zone.
-            return new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, 0, 0,
-                    Map.of(EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M, EncodeHintType.MARGIN, QUIET_ZONE));
-        } catch (WriterException e) {
-            throw new IllegalStateException("An otpauth URI always fits a QR code", e);
+            return encode(text, ErrorCorrectionLevel.M);
+        } catch (WriterException tooLongForM) {
+            try {
+                return encode(text, ErrorCorrectionLevel.L);
+            } catch (WriterException tooLong) {
+                throw new ApiException(409, "MFA-0010",
+                        "The otpauth URI is too long for a QR code: enter the key from GENERATE_SECRET instead");
+            }
         }
+    }
+
+    private static BitMatrix encode(String text, ErrorCorrectionLevel level) throws WriterException {
+        // Size 0 asks for the smallest matrix: one unit per module, plus the quiet zone.
+        return new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, 0, 0,
+                Map.of(EncodeHintType.ERROR_CORRECTION, level, EncodeHintType.MARGIN, QUIET_ZONE));
     }
 }

@@ -65,6 +65,7 @@ class OpenApiDocumentTest {
             Map.entry("MFA-0001", 400), Map.entry("MFA-0002", 409), Map.entry("MFA-0003", 409),
             Map.entry("MFA-0004", 400), Map.entry("MFA-0005", 429), Map.entry("MFA-0006", 403),
             Map.entry("MFA-0007", 400), Map.entry("MFA-0008", 400), Map.entry("MFA-0009", 409),
+            Map.entry("MFA-0010", 409),
             Map.entry("CFG-0001", 400),
             Map.entry("U-0001", 404), Map.entry("U-0002", 400), Map.entry("U-0003", 409),
             Map.entry("PE-0028", 403), Map.entry("SRV-0500", 500));
