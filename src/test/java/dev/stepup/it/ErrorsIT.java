@@ -7,9 +7,13 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -220,6 +224,83 @@ class ErrorsIT {
                 new Case("sign-in username with a line feed", anonymous.post("/api/session",
                         "{\"username\":\"a\\nb\",\"password\":\"x\"}"), 400, "REQ-0001"));
         run(cases);
+    }
+
+    @Test
+    void textNumbersAndHeadersNoFieldCanHoldAreClearErrors() {
+        String config = "{\"validationWindow\":%s,\"completedCookieMaxAge\":5,"
+                + "\"totpConfiguration\":{\"hashFunction\":\"SHA1\",\"digits\":6,\"timeStep\":30}}";
+        List<Case> cases = List.of(
+                // PostgreSQL refuses a NUL; its driver writes an unpaired surrogate as '?'.
+                bad("firstName with a NUL", admin.post("/api/users",
+                        "{\"type\":\"User\",\"username\":\"nul-first-" + UUID.randomUUID() + "\",\"firstName\":\"a\\u0000b\"}")),
+                bad("username with an unpaired surrogate", admin.post("/api/users",
+                        "{\"type\":\"User\",\"username\":\"lone-\\ud800\"}")),
+                bad("username with a low surrogate first", admin.post("/api/users",
+                        "{\"type\":\"User\",\"username\":\"swapped-\\ude00\\ud83d\"}")),
+                bad("a member name with a NUL", admin.post("/api/users",
+                        "{\"type\":\"User\",\"username\":\"nul-key-" + UUID.randomUUID() + "\",\"p\\u0000\":1}")),
+                bad("step-up code with a NUL", admin.post("/api/step-up/authenticate/TOTP", "{\"otp\":\"12345\\u0000\"}")),
+                new Case("configuration number whose zeros overflow", admin.post("/api/step-up/configuration",
+                        config.formatted("100E2147483647")), 400, "CFG-0001"),
+                new Case("configuration number of a tiny scale", admin.post("/api/step-up/configuration",
+                        config.formatted("1E-2147483647")), 400, "CFG-0001"),
+                bad("size in Arabic-Indic digits", admin.get("/api/users?size=%D9%A1%D9%A0")),
+                bad("page with a plus sign", admin.get("/api/users?page=%2B1")),
+                bad("olderThanHours in Arabic-Indic digits",
+                        admin.delete("/api/mfa/admin/registrations/TOTP?status=CHALLENGE&olderThanHours=%D9%A1")),
+                // Both runtimes parse these while matching; StepUp reads them first.
+                bad("Content-Type that is no media type", admin.send("POST", "/api/users", "json", user("ct"))),
+                bad("Content-Type that is no media type, on a GET", admin.send("GET", "/api/health", "json", null)),
+                bad("Accept with a malformed quality", admin.get("/api/users").accept("application/json;q=abc")),
+                bad("Accept with a quality above 1", admin.get("/api/users").accept("application/json;q=2")),
+                new Case("Accept with a valid quality", admin.get("/api/nope").accept("application/json;q=0.5, */*;q=0.1"),
+                        404, "REQ-0404"),
+                new Case("a web resource that does not exist", anonymous.get("/app/nothing-here.js"), 404, "REQ-0404"));
+        run(cases);
+    }
+
+    @Test
+    void aCookieHeaderJaxRsCannotParseIsNoCompletionId() {
+        Users.Identity plain = users.create();
+        Api.Reply reply = api.token(plain.token()).header("Cookie", "$Version=x")
+                .post("/api/me/tokens", "{}");
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
+        assertThat(reply.json().getString("errorCode")).isEqualTo("PE-0028");
+    }
+
+    @Test
+    void aContentLengthBeyondIntIsTooLarge() throws IOException {
+        String answer;
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST /api/session HTTP/1.1\r\nHost: " + base.getHost() + "\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 2147483648\r\nConnection: close\r\n\r\n{}")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            // The head, then as much body as it announces: the server may keep the connection
+            // open for the body it was promised.
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder head = new StringBuilder();
+            int length = 0;
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                head.append(line).append('\n');
+                if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                    length = Integer.parseInt(line.substring(15).strip());
+                }
+            }
+            char[] body = new char[length];
+            int read = 0;
+            while (read < length) {
+                int n = in.read(body, read, length - read);
+                if (n < 0) {
+                    break;
+                }
+                read += n;
+            }
+            answer = head + new String(body, 0, read);
+        }
+        assertThat(answer).startsWith("HTTP/1.1 413").contains("\"errorCode\":\"REQ-0413\"");
     }
 
     @Test

@@ -113,17 +113,6 @@ public class AdminRegistrationsResource {
     }
 
     private static int hours(String value) {
-        if (value == null || value.isEmpty()) {
-            return 24;
-        }
-        try {
-            int hours = Integer.parseInt(value);
-            if (hours >= 1 && hours <= 8760) {
-                return hours;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("olderThanHours must be a whole number from 1 to 8760", Map.of("field", "olderThanHours"));
+        return PageRequest.wholeNumber("olderThanHours", value, 24, 1, 8760);
     }
 }

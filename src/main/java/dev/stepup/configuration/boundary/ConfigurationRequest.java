@@ -57,10 +57,10 @@ final class ConfigurationRequest {
             number = new BigDecimal(text.getString().strip());
         }
         String range = field + " must be a whole number from " + min + " to " + max;
-        if (number == null || number.stripTrailingZeros().scale() > 0) {
-            throw invalid(field, range);
-        }
-        if (number.compareTo(BigDecimal.valueOf(min)) < 0 || number.compareTo(BigDecimal.valueOf(max)) > 0) {
+        // The range first: stripping the zeros of a number such as 1E2147483647 overflows.
+        if (number == null
+                || number.compareTo(BigDecimal.valueOf(min)) < 0 || number.compareTo(BigDecimal.valueOf(max)) > 0
+                || number.stripTrailingZeros().scale() > 0) {
             throw invalid(field, range);
         }
         return number.intValueExact();

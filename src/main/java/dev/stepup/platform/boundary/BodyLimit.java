@@ -5,10 +5,13 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Refuses request bodies over 64 KiB with {@code 413 REQ-0413}: at once when
@@ -21,10 +24,20 @@ public class BodyLimit implements ContainerRequestFilter {
 
     static final int MAX_BYTES = 64 * 1024;
 
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+
     @Override
     public void filter(ContainerRequestContext request) {
-        if (request.getLength() > MAX_BYTES) {
-            throw tooLarge();
+        // Read as text: getLength() throws for a length beyond int or a malformed header.
+        List<String> lengths = request.getHeaders().get(HttpHeaders.CONTENT_LENGTH);
+        if (lengths != null && !lengths.isEmpty()) {
+            String length = lengths.get(0).strip();
+            if (lengths.size() > 1 || !DIGITS.matcher(length).matches()) {
+                throw ApiException.badRequest("Content-Length must be one whole number of bytes");
+            }
+            if (length.length() > 9 || Integer.parseInt(length) > MAX_BYTES) {
+                throw tooLarge();
+            }
         }
         // Counted as it is read, whoever reads it: a pre-matching filter's stream is the one
         // every reader gets, on Jersey and RESTEasy alike.

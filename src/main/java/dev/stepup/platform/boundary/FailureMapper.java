@@ -52,17 +52,7 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
 
     private static Response fromStatus(WebApplicationException web) {
         int status = web.getResponse().getStatus();
-        Response response = switch (status) {
-            case 400 -> Responses.error(400, "REQ-0001", "Bad request");
-            case 401 -> Responses.error(401, "AU-0000", "Authentication required");
-            case 403 -> Responses.error(403, "AU-0403", "Access denied");
-            case 404 -> Responses.error(404, "REQ-0404", "No such resource");
-            case 405 -> Responses.error(405, "REQ-0405", "Method not allowed on this resource");
-            case 406 -> Responses.error(406, "REQ-0406", "Only application/json can be produced");
-            case 413 -> Responses.error(413, "REQ-0413", "Request body too large");
-            case 415 -> Responses.error(415, "REQ-0415", "Request body must be application/json");
-            default -> Responses.error(status, "REQ-" + String.format("%04d", status), "Request refused");
-        };
+        Response response = Responses.error(status, Responses.forStatus(status));
         if (web instanceof NotAllowedException) {
             String allow = web.getResponse().getHeaderString(HttpHeaders.ALLOW);
             if (allow != null) {

@@ -1,5 +1,8 @@
 package dev.stepup.platform.boundary;
 
+import java.util.Map;
+import java.util.regex.Pattern;
+
 /**
  * The {@code page} (from 0) and {@code size} (1..1000, default 100) query parameters of
  * every listing. Taken as text so that a malformed number is {@code 400 REQ-0001}, not the
@@ -10,9 +13,11 @@ public record PageRequest(int page, int size) {
     public static final int DEFAULT_SIZE = 100;
     public static final int MAX_SIZE = 1000;
 
+    private static final Pattern ASCII_NUMBER = Pattern.compile("-?[0-9]{1,18}");
+
     public static PageRequest of(String page, String size) {
-        int p = parse("page", page, 0, 0, Integer.MAX_VALUE / MAX_SIZE);
-        int s = parse("size", size, DEFAULT_SIZE, 1, MAX_SIZE);
+        int p = wholeNumber("page", page, 0, 0, Integer.MAX_VALUE / MAX_SIZE);
+        int s = wholeNumber("size", size, DEFAULT_SIZE, 1, MAX_SIZE);
         return new PageRequest(p, s);
     }
 
@@ -20,19 +25,21 @@ public record PageRequest(int page, int size) {
         return page * size;
     }
 
-    private static int parse(String name, String value, int fallback, int min, int max) {
+    /**
+     * A whole-number query parameter in ASCII digits ({@code Integer.parseInt} alone would
+     * also take other scripts' digits), {@code fallback} when absent, else {@code 400 REQ-0001}.
+     */
+    public static int wholeNumber(String name, String value, int fallback, int min, int max) {
         if (value == null || value.isEmpty()) {
             return fallback;
         }
-        try {
-            int n = Integer.parseInt(value);
+        if (ASCII_NUMBER.matcher(value).matches()) {
+            long n = Long.parseLong(value);
             if (n >= min && n <= max) {
-                return n;
+                return (int) n;
             }
-        } catch (NumberFormatException e) {
-            // answered below
         }
         throw ApiException.badRequest(name + " must be a whole number from " + min + " to " + max,
-                java.util.Map.of("field", name));
+                Map.of("field", name));
     }
 }

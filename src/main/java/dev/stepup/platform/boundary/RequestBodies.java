@@ -2,8 +2,11 @@ package dev.stepup.platform.boundary;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbException;
@@ -21,7 +24,8 @@ import java.util.Set;
  * Reads a JSON request body into a request record and validates it. Resources take the
  * body as text and call this, so that every runtime answers alike: an empty body,
  * malformed JSON, anything but one JSON object, a fractional number for a whole-number
- * field and a wrong JSON type are all {@code 400 REQ-0001}.
+ * field, a wrong JSON type and text that no database column can hold (a NUL character, an
+ * unpaired surrogate) are all {@code 400 REQ-0001}.
  */
 @ApplicationScoped
 public class RequestBodies {
@@ -67,6 +71,7 @@ public class RequestBodies {
             if (parser.hasNext()) {
                 throw ApiException.badRequest("The request body must be one JSON object and nothing after it");
             }
+            requireStorableText(object, "");
             return object;
         } catch (ApiException e) {
             throw e;
@@ -76,6 +81,48 @@ public class RequestBodies {
             // bare RuntimeException (nesting deeper than 1 000) for input it cannot read.
             throw ApiException.badRequest("The request body is not valid JSON");
         }
+    }
+
+    /**
+     * PostgreSQL refuses a NUL in text, and its driver writes an unpaired surrogate (such as
+     * U+D800 alone) as {@code ?}, so that the name would be stored, and found, as another. Neither
+     * belongs in a name or a code, so no string of a body, and no member name, may hold one.
+     */
+    private static void requireStorableText(JsonValue value, String path) {
+        if (value instanceof JsonObject object) {
+            object.forEach((name, member) -> {
+                String field = path.isEmpty() ? name : path + "." + name;
+                if (!storable(name)) {
+                    throw unstorable(path);
+                }
+                requireStorableText(member, field);
+            });
+        } else if (value instanceof JsonArray array) {
+            array.forEach(element -> requireStorableText(element, path));
+        } else if (value instanceof JsonString text && !storable(text.getString())) {
+            throw unstorable(path);
+        }
+    }
+
+    private static boolean storable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\0' || Character.isLowSurrogate(c)) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            }
+        }
+        return true;
+    }
+
+    private static ApiException unstorable(String field) {
+        String message = "Text in the request body must not contain a NUL character or an unpaired surrogate";
+        return field.isEmpty() ? ApiException.badRequest(message) : ApiException.badRequest(message, Map.of("field", field));
     }
 
     /**

@@ -20,6 +20,23 @@ public final class Responses {
     private Responses() {
     }
 
+    /** The error body for a refusal known only by its status, from JAX-RS or the container. */
+    public static ApiError forStatus(int status) {
+        return switch (status) {
+            case 400 -> ApiError.of("Bad request", "REQ-0001");
+            case 401 -> ApiError.of("Authentication required", "AU-0000");
+            case 403 -> ApiError.of("Access denied", "AU-0403");
+            case 404 -> ApiError.of("No such resource", "REQ-0404");
+            case 405 -> ApiError.of("Method not allowed on this resource", "REQ-0405");
+            case 406 -> ApiError.of("Only application/json can be produced", "REQ-0406");
+            case 413 -> ApiError.of("Request body too large", "REQ-0413");
+            case 415 -> ApiError.of("Request body must be application/json", "REQ-0415");
+            default -> status >= 500
+                    ? ApiError.of("Internal error", "SRV-0500")
+                    : ApiError.of("Request refused", "REQ-" + String.format("%04d", status));
+        };
+    }
+
     public static Response error(int status, String errorCode, String message) {
         return error(status, new ApiError(message, errorCode, null));
     }

@@ -49,6 +49,18 @@ public class StepUpRequiredFeature implements DynamicFeature {
         return ConfigProvider.getConfig().getOptionalValue("stepup.cookie.name", String.class).orElse("STEPUP_COMPLETION");
     }
 
+    /** The completion ID the request carries; none when JAX-RS cannot parse its cookies. */
+    private static String completion(ContainerRequestContext request) {
+        Cookie cookie;
+        try {
+            cookie = request.getCookies().get(cookieName());
+        } catch (RuntimeException e) {
+            // Jersey throws for a Cookie header such as "$Version=x".
+            return null;
+        }
+        return cookie == null ? null : cookie.getValue();
+    }
+
     static final class Check implements ContainerRequestFilter {
 
         private final boolean alwaysPrompt;
@@ -63,8 +75,7 @@ public class StepUpRequiredFeature implements DynamicFeature {
             if (caller == null) {
                 throw ApiException.unauthenticated();
             }
-            Cookie cookie = request.getCookies().get(cookieName());
-            CDI.current().select(StepUpGuard.class).get().check(caller, alwaysPrompt, cookie == null ? null : cookie.getValue());
+            CDI.current().select(StepUpGuard.class).get().check(caller, alwaysPrompt, completion(request));
             request.setProperty(CHECKED, alwaysPrompt);
         }
     }
