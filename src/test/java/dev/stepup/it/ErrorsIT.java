@@ -85,6 +85,12 @@ class ErrorsIT {
                 bad("type as number", admin.post("/api/users", "{\"type\":1,\"username\":\"type-number\"}")),
                 bad("type as object", admin.post("/api/users", "{\"type\":{\"name\":\"User\"},\"username\":\"type-object\"}")),
                 bad("username as object", admin.post("/api/users", "{\"type\":\"User\",\"username\":{\"first\":\"a\"}}")),
+                bad("username as number", admin.post("/api/users", "{\"type\":\"User\",\"username\":5}")),
+                bad("firstName as boolean", admin.post("/api/users",
+                        "{\"type\":\"User\",\"username\":\"first-bool-" + UUID.randomUUID() + "\",\"firstName\":true}")),
+                bad("step-up code as number", admin.post("/api/step-up/authenticate/TOTP", "{\"otp\":123456}")),
+                bad("enrolment action as number", admin.post("/api/mfa/register/TOTP", "{\"action\":1}")),
+                bad("sign-in username as number", anonymous.post("/api/session", "{\"username\":5,\"password\":\"x\"}")),
                 bad("adminRoles as string", admin.post("/api/users",
                         "{\"type\":\"User\",\"username\":\"roles-string\",\"adminRoles\":\"TenantAdmin\"}")),
                 bad("adminRoles as object", admin.post("/api/users",
@@ -232,15 +238,20 @@ class ErrorsIT {
                 + "\"totpConfiguration\":{\"hashFunction\":\"SHA1\",\"digits\":6,\"timeStep\":30}}";
         List<Case> cases = List.of(
                 // PostgreSQL refuses a NUL; its driver writes an unpaired surrogate as '?'.
+                bad("lastName with a line feed", admin.post("/api/users",
+                        "{\"type\":\"User\",\"username\":\"lf-last-" + UUID.randomUUID() + "\",\"lastName\":\"a\\nb\"}")),
+                bad("email with an unpaired surrogate", admin.post("/api/users",
+                        "{\"type\":\"User\",\"username\":\"lone-mail-" + UUID.randomUUID() + "\",\"email\":\"a\\udc00@example.com\"}")),
+                bad("sign-in username with an unpaired surrogate", anonymous.post("/api/session",
+                        "{\"username\":\"admin\\ud800\",\"password\":\"x\"}")),
                 bad("firstName with a NUL", admin.post("/api/users",
                         "{\"type\":\"User\",\"username\":\"nul-first-" + UUID.randomUUID() + "\",\"firstName\":\"a\\u0000b\"}")),
                 bad("username with an unpaired surrogate", admin.post("/api/users",
                         "{\"type\":\"User\",\"username\":\"lone-\\ud800\"}")),
                 bad("username with a low surrogate first", admin.post("/api/users",
                         "{\"type\":\"User\",\"username\":\"swapped-\\ude00\\ud83d\"}")),
-                bad("a member name with a NUL", admin.post("/api/users",
-                        "{\"type\":\"User\",\"username\":\"nul-key-" + UUID.randomUUID() + "\",\"p\\u0000\":1}")),
-                bad("step-up code with a NUL", admin.post("/api/step-up/authenticate/TOTP", "{\"otp\":\"12345\\u0000\"}")),
+                new Case("step-up code with a NUL", admin.post("/api/step-up/authenticate/TOTP",
+                        "{\"otp\":\"12345\\u0000\"}"), 400, "MFA-0004"),
                 new Case("configuration number whose zeros overflow", admin.post("/api/step-up/configuration",
                         config.formatted("100E2147483647")), 400, "CFG-0001"),
                 new Case("configuration number of a tiny scale", admin.post("/api/step-up/configuration",
@@ -250,12 +261,16 @@ class ErrorsIT {
                 bad("olderThanHours in Arabic-Indic digits",
                         admin.delete("/api/mfa/admin/registrations/TOTP?status=CHALLENGE&olderThanHours=%D9%A1")),
                 // Both runtimes parse these while matching; StepUp reads them first.
-                bad("Content-Type that is no media type", admin.send("POST", "/api/users", "json", user("ct"))),
+                bad("Content-Type that is no media type, with a body", admin.send("POST", "/api/users", "json", user("ct"))),
                 bad("Content-Type that is no media type, on a GET", admin.send("GET", "/api/health", "json", null)),
                 bad("Accept with a malformed quality", admin.get("/api/users").accept("application/json;q=abc")),
                 bad("Accept with a quality above 1", admin.get("/api/users").accept("application/json;q=2")),
                 new Case("Accept with a valid quality", admin.get("/api/nope").accept("application/json;q=0.5, */*;q=0.1"),
                         404, "REQ-0404"),
+                new Case("Accept as old JDKs sent it", admin.get("/api/nope").accept("text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2"),
+                        404, "REQ-0404"),
+                new Case("Accept with a capital Q", admin.get("/api/nope").accept("application/json;Q=0.5"), 404, "REQ-0404"),
+                new Case("the error page asked for directly", anonymous.get("/error"), 404, "REQ-0404"),
                 new Case("a web resource that does not exist", anonymous.get("/app/nothing-here.js"), 404, "REQ-0404"));
         run(cases);
     }
@@ -278,8 +293,8 @@ class ErrorsIT {
                     + "Content-Type: application/json\r\nContent-Length: 2147483648\r\nConnection: close\r\n\r\n{}")
                     .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
-            // The head, then as much body as it announces: the server may keep the connection
-            // open for the body it was promised.
+            // The head, then as much body as it announces (or, chunked, up to the closing
+            // brace): the server may keep the connection open for the body it was promised.
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             StringBuilder head = new StringBuilder();
             int length = 0;
@@ -289,16 +304,14 @@ class ErrorsIT {
                     length = Integer.parseInt(line.substring(15).strip());
                 }
             }
-            char[] body = new char[length];
-            int read = 0;
-            while (read < length) {
-                int n = in.read(body, read, length - read);
-                if (n < 0) {
+            StringBuilder body = new StringBuilder();
+            for (int c = length > 0 || head.indexOf("chunked") >= 0 ? in.read() : -1; c >= 0; c = in.read()) {
+                body.append((char) c);
+                if (body.length() == length || length == 0 && c == '}') {
                     break;
                 }
-                read += n;
             }
-            answer = head + new String(body, 0, read);
+            answer = head.append(body).toString();
         }
         assertThat(answer).startsWith("HTTP/1.1 413").contains("\"errorCode\":\"REQ-0413\"");
     }

@@ -9,7 +9,7 @@ import jakarta.validation.constraints.Size;
 public record SignInRequest(
         @NotBlank(message = "username is required")
         @Size(max = 255, message = "username has at most 255 characters")
-        @Pattern(regexp = "[^\\p{Cntrl}]*", message = "username must not contain control characters")
+        @Pattern(regexp = UserRequest.PLAIN_TEXT, message = "username" + UserRequest.NOT_PLAIN_TEXT)
         String username,
         @NotNull(message = "password is required")
         @Size(max = 1024, message = "password has at most 1024 characters")

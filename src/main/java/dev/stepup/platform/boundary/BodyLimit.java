@@ -35,7 +35,8 @@ public class BodyLimit implements ContainerRequestFilter {
             if (lengths.size() > 1 || !DIGITS.matcher(length).matches()) {
                 throw ApiException.badRequest("Content-Length must be one whole number of bytes");
             }
-            if (length.length() > 9 || Integer.parseInt(length) > MAX_BYTES) {
+            String digits = length.replaceFirst("^0+(?=.)", "");
+            if (digits.length() > 9 || Integer.parseInt(digits) > MAX_BYTES) {
                 throw tooLarge();
             }
         }

@@ -15,21 +15,28 @@ import java.util.regex.Pattern;
  * REQ-0001}. Both runtimes parse these headers while matching the request to a resource
  * method, and neither answers a failure there in the contract's JSON: Jersey sends an empty
  * {@code 400} (the container's error page), RESTEasy throws an exception of its own that
- * would be a {@code 500}. Read here first, before matching, a failure is ours to answer.
+ * would be a {@code 500}. Read here first, before matching, a failure is ours to answer;
+ * where Jersey refuses a {@code Content-Type} even earlier, the error page ({@code ErrorPage})
+ * writes the same JSON.
  */
 @Provider
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 200)
 public class MediaTypeHeaders implements ContainerRequestFilter {
 
-    /** RFC 9110's {@code qvalue}. */
-    private static final Pattern QUALITY = Pattern.compile("0(\\.[0-9]{0,3})?|1(\\.0{0,3})?");
+    /**
+     * RFC 9110's {@code qvalue}, and {@code .2} as well: Java's own HTTP client sent
+     * {@code *; q=.2} for years, and Jersey and RESTEasy both take it.
+     */
+    private static final Pattern QUALITY = Pattern.compile("0(\\.[0-9]{0,3})?|\\.[0-9]{1,3}|1(\\.0{0,3})?");
 
     @Override
     public void filter(ContainerRequestContext request) {
         try {
             request.getMediaType();
         } catch (RuntimeException e) {
+            // 400 rather than 415 even with a body: Jersey (Payara) refuses such a header itself
+            // with 400 before this filter runs, and both runtimes should answer alike.
             throw ApiException.badRequest("Content-Type must be a media type such as application/json");
         }
         List<MediaType> accepted;

@@ -2,7 +2,6 @@ package dev.stepup.platform.boundary;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -24,8 +23,7 @@ import java.util.Set;
  * Reads a JSON request body into a request record and validates it. Resources take the
  * body as text and call this, so that every runtime answers alike: an empty body,
  * malformed JSON, anything but one JSON object, a fractional number for a whole-number
- * field, a wrong JSON type and text that no database column can hold (a NUL character, an
- * unpaired surrogate) are all {@code 400 REQ-0001}.
+ * field and a wrong JSON type (a number for a text field too) are all {@code 400 REQ-0001}.
  */
 @ApplicationScoped
 public class RequestBodies {
@@ -44,7 +42,7 @@ public class RequestBodies {
             return Optional.empty();
         }
         JsonObject object = object(body);
-        requireWholeNumbers(object, type);
+        requireDeclaredTypes(object, type);
         T value;
         try {
             value = jsonb.fromJson(object.toString(), type);
@@ -71,7 +69,6 @@ public class RequestBodies {
             if (parser.hasNext()) {
                 throw ApiException.badRequest("The request body must be one JSON object and nothing after it");
             }
-            requireStorableText(object, "");
             return object;
         } catch (ApiException e) {
             throw e;
@@ -84,62 +81,25 @@ public class RequestBodies {
     }
 
     /**
-     * PostgreSQL refuses a NUL in text, and its driver writes an unpaired surrogate (such as
-     * U+D800 alone) as {@code ?}, so that the name would be stored, and found, as another. Neither
-     * belongs in a name or a code, so no string of a body, and no member name, may hold one.
+     * What JSON-B would bend rather than refuse: it writes a number or {@code true} into a
+     * text field as text ({@code "username": 5} would make the user "5"), and truncates 1.5
+     * to 1 for an integer field. Both are a wrong JSON type, refused here. Integral means
+     * scale 0, so {@code 1e3} is refused too, and nothing with an exponent is ever expanded.
      */
-    private static void requireStorableText(JsonValue value, String path) {
-        if (value instanceof JsonObject object) {
-            object.forEach((name, member) -> {
-                String field = path.isEmpty() ? name : path + "." + name;
-                if (!storable(name)) {
-                    throw unstorable(path);
-                }
-                requireStorableText(member, field);
-            });
-        } else if (value instanceof JsonArray array) {
-            array.forEach(element -> requireStorableText(element, path));
-        } else if (value instanceof JsonString text && !storable(text.getString())) {
-            throw unstorable(path);
-        }
-    }
-
-    private static boolean storable(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\0' || Character.isLowSurrogate(c)) {
-                return false;
-            }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
-                    return false;
-                }
-                i++;
-            }
-        }
-        return true;
-    }
-
-    private static ApiException unstorable(String field) {
-        String message = "Text in the request body must not contain a NUL character or an unpaired surrogate";
-        return field.isEmpty() ? ApiException.badRequest(message) : ApiException.badRequest(message, Map.of("field", field));
-    }
-
-    /**
-     * JSON-B would truncate 1.5 to 1 for an integer field; refuse it instead. Integral
-     * means scale 0 here, so {@code 1e3} is refused too, and nothing with an exponent is
-     * ever expanded.
-     */
-    private static void requireWholeNumbers(JsonObject object, Class<?> type) {
+    private static void requireDeclaredTypes(JsonObject object, Class<?> type) {
         if (!type.isRecord()) {
             return;
         }
         for (RecordComponent component : type.getRecordComponents()) {
+            String name = component.getName();
             Class<?> field = component.getType();
+            JsonValue value = object.get(name);
+            if (field == String.class && value != null && value != JsonValue.NULL && !(value instanceof JsonString)) {
+                throw ApiException.badRequest(name + " must be a JSON string", Map.of("field", name));
+            }
             boolean whole = field == Integer.class || field == int.class || field == Long.class || field == long.class;
-            if (whole && object.get(component.getName()) instanceof JsonNumber number && !number.isIntegral()) {
-                throw ApiException.badRequest(component.getName() + " must be a whole number",
-                        Map.of("field", component.getName()));
+            if (whole && value instanceof JsonNumber number && !number.isIntegral()) {
+                throw ApiException.badRequest(name + " must be a whole number", Map.of("field", name));
             }
         }
     }

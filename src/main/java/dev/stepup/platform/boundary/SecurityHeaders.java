@@ -1,5 +1,6 @@
 package dev.stepup.platform.boundary;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -13,7 +14,8 @@ import java.io.IOException;
  * StepUp itself (no inline script, nothing from the network), is never framed, and sends
  * no referrer.
  */
-@WebFilter(urlPatterns = "/*")
+// ERROR too: the error page (ErrorPage) answers for requests the container refused itself.
+@WebFilter(urlPatterns = "/*", dispatcherTypes = {DispatcherType.REQUEST, DispatcherType.ERROR})
 public class SecurityHeaders extends HttpFilter {
 
     static final String POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"

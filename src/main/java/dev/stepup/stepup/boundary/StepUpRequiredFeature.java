@@ -4,12 +4,13 @@ import dev.stepup.identity.control.Caller;
 import dev.stepup.platform.boundary.ApiException;
 import dev.stepup.stepup.control.StepUpGuard;
 import jakarta.enterprise.inject.spi.CDI;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
-import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.FeatureContext;
 import jakarta.ws.rs.ext.Provider;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -49,16 +50,20 @@ public class StepUpRequiredFeature implements DynamicFeature {
         return ConfigProvider.getConfig().getOptionalValue("stepup.cookie.name", String.class).orElse("STEPUP_COMPLETION");
     }
 
-    /** The completion ID the request carries; none when JAX-RS cannot parse its cookies. */
-    private static String completion(ContainerRequestContext request) {
-        Cookie cookie;
-        try {
-            cookie = request.getCookies().get(cookieName());
-        } catch (RuntimeException e) {
-            // Jersey throws for a Cookie header such as "$Version=x".
-            return null;
+    /**
+     * The completion ID the request carries, as the servlet container parsed its cookies
+     * (more leniently than JAX-RS: Jersey throws for a header such as {@code $Version=x}).
+     */
+    static String completion(HttpServletRequest request) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies != null) {
+            for (Cookie cookie : cookies) {
+                if (cookie.getName().equals(cookieName())) {
+                    return cookie.getValue();
+                }
+            }
         }
-        return cookie == null ? null : cookie.getValue();
+        return null;
     }
 
     static final class Check implements ContainerRequestFilter {
@@ -75,7 +80,8 @@ public class StepUpRequiredFeature implements DynamicFeature {
             if (caller == null) {
                 throw ApiException.unauthenticated();
             }
-            CDI.current().select(StepUpGuard.class).get().check(caller, alwaysPrompt, completion(request));
+            CDI.current().select(StepUpGuard.class).get()
+                    .check(caller, alwaysPrompt, completion(CDI.current().select(HttpServletRequest.class).get()));
             request.setProperty(CHECKED, alwaysPrompt);
         }
     }

@@ -8,7 +8,6 @@ import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
@@ -36,7 +35,7 @@ public class StepUpRequiredInterceptor {
             if (caller == null) {
                 throw ApiException.unauthenticated();
             }
-            guard.check(caller, alwaysPrompt, cookie());
+            guard.check(caller, alwaysPrompt, StepUpRequiredFeature.completion(request));
             request.setAttribute(StepUpRequiredFeature.CHECKED, alwaysPrompt);
         }
         return invocation.proceed();
@@ -68,16 +67,4 @@ public class StepUpRequiredInterceptor {
             return StepUpRequired.class;
         }
     };
-
-    private String cookie() {
-        Cookie[] cookies = request.getCookies();
-        if (cookies != null) {
-            for (Cookie cookie : cookies) {
-                if (cookie.getName().equals(StepUpRequiredFeature.cookieName())) {
-                    return cookie.getValue();
-                }
-            }
-        }
-        return null;
-    }
 }
