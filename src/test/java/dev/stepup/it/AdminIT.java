@@ -131,11 +131,16 @@ class AdminIT {
         refused.put("expired", Jwts.signed(Jwts.claims(upn).expirationTime(java.util.Date.from(Instant.now().minusSeconds(600))).build()));
         refused.put("alg none", Jwts.unsigned(Jwts.claims(upn).build()));
         refused.put("garbage", "not.a.jwt");
+        // A name no user may have (PostgreSQL refuses a NUL), in every name claim.
+        refused.put("a name with a NUL", Jwts.signed(Jwts.claims("nul\u0000" + upn).build()));
         refused.forEach((what, jwt) -> {
             Api.Reply reply = bearer(jwt).get("/api/mfa/register/TOTP");
             assertThat(reply.status()).as(what).isEqualTo(401);
             assertThat(reply.errorCode()).as(what).isEqualTo("AU-0000");
         });
+        // Refused before it reaches the database, which logged an SQL error and a stack trace for it.
+        Enrolled.sleep(1_000);
+        assertThat(ServerLogs.read()).doesNotContain("invalid byte sequence");
 
         // A JWT never speaks for a local identity of the same name.
         Users.Identity local = users.create();

@@ -1,5 +1,6 @@
 package dev.stepup.identity.boundary;
 
+import dev.stepup.identity.control.Identities;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -9,7 +10,7 @@ import jakarta.validation.constraints.Size;
 public record SignInRequest(
         @NotBlank(message = "username is required")
         @Size(max = 255, message = "username has at most 255 characters")
-        @Pattern(regexp = UserRequest.PLAIN_TEXT, message = "username" + UserRequest.NOT_PLAIN_TEXT)
+        @Pattern(regexp = Identities.PLAIN_TEXT, message = "username" + UserRequest.NOT_PLAIN_TEXT)
         String username,
         @NotNull(message = "password is required")
         @Size(max = 1024, message = "password has at most 1024 characters")

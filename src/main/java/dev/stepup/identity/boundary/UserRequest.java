@@ -1,5 +1,6 @@
 package dev.stepup.identity.boundary;
 
+import dev.stepup.identity.control.Identities;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotNull;
@@ -13,20 +14,20 @@ public record UserRequest(
         @Pattern(regexp = "User|ServiceIdentity", message = "type must be User or ServiceIdentity")
         String type,
         @Size(min = 1, max = 255, message = "username must have 1 to 255 characters")
-        @Pattern(regexp = UserRequest.PLAIN_TEXT, message = "username" + UserRequest.NOT_PLAIN_TEXT)
+        @Pattern(regexp = Identities.PLAIN_TEXT, message = "username" + UserRequest.NOT_PLAIN_TEXT)
         String username,
         @Size(min = 1, max = 255, message = "name must have 1 to 255 characters")
-        @Pattern(regexp = UserRequest.PLAIN_TEXT, message = "name" + UserRequest.NOT_PLAIN_TEXT)
+        @Pattern(regexp = Identities.PLAIN_TEXT, message = "name" + UserRequest.NOT_PLAIN_TEXT)
         String name,
         @Email(message = "email must be an email address")
         @Size(max = 320, message = "email must have at most 320 characters")
-        @Pattern(regexp = UserRequest.PLAIN_TEXT, message = "email" + UserRequest.NOT_PLAIN_TEXT)
+        @Pattern(regexp = Identities.PLAIN_TEXT, message = "email" + UserRequest.NOT_PLAIN_TEXT)
         String email,
         @Size(max = 255, message = "firstName must have at most 255 characters")
-        @Pattern(regexp = UserRequest.PLAIN_TEXT, message = "firstName" + UserRequest.NOT_PLAIN_TEXT)
+        @Pattern(regexp = Identities.PLAIN_TEXT, message = "firstName" + UserRequest.NOT_PLAIN_TEXT)
         String firstName,
         @Size(max = 255, message = "lastName must have at most 255 characters")
-        @Pattern(regexp = UserRequest.PLAIN_TEXT, message = "lastName" + UserRequest.NOT_PLAIN_TEXT)
+        @Pattern(regexp = Identities.PLAIN_TEXT, message = "lastName" + UserRequest.NOT_PLAIN_TEXT)
         String lastName,
         @Size(min = 8, max = 1024, message = "password must have 8 to 1024 characters")
         String password,
@@ -35,12 +36,7 @@ public record UserRequest(
         @Size(max = 3, message = "adminRoles has at most three entries")
         List<@NotNull(message = "adminRoles entries must be objects") @Valid RoleName> adminRoles) {
 
-    /**
-     * Text that is stored and shown: no control character (PostgreSQL refuses a NUL) and no
-     * unpaired surrogate, which PostgreSQL's driver would write as {@code ?}, so that the
-     * name would be stored, and found, as another.
-     */
-    public static final String PLAIN_TEXT = "[^\\p{Cntrl}\\p{Cs}]*";
+    /** The message of {@link Identities#PLAIN_TEXT}, after the field's name. */
     public static final String NOT_PLAIN_TEXT = " must not contain control characters or unpaired surrogates";
 
     /** An admin role as it travels: {@code {"name": "TenantAdmin"}}. */

@@ -108,7 +108,7 @@ public class BearerTokens {
     private static Optional<String> name(JWTClaimsSet claims) {
         for (String claim : new String[] {"upn", "preferred_username", "sub"}) {
             Object value = claims.getClaim(claim);
-            if (value instanceof String text && !text.isBlank() && text.length() <= 255) {
+            if (value instanceof String text && !text.isBlank() && text.length() <= 255 && Identities.isPlainText(text)) {
                 return Optional.of(text);
             }
         }

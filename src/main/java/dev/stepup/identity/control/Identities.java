@@ -17,11 +17,25 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Creates, finds, lists and deletes users and service identities. */
 @ApplicationScoped
 public class Identities {
+
+    /**
+     * Names that are stored and shown: no control character (PostgreSQL refuses a NUL) and
+     * no unpaired surrogate, which PostgreSQL's driver would write as {@code ?}, so that the
+     * name would be stored, and found, as another.
+     */
+    public static final String PLAIN_TEXT = "[^\\p{Cntrl}\\p{Cs}]*";
+
+    private static final Pattern PLAIN = Pattern.compile(PLAIN_TEXT);
+
+    public static boolean isPlainText(String text) {
+        return PLAIN.matcher(text).matches();
+    }
 
     @PersistenceContext
     EntityManager em;
