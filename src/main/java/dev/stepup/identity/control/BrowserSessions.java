@@ -129,12 +129,8 @@ public class BrowserSessions {
                     null, Map.of("Retry-After", Long.toString(seconds)));
         }
         // The password is checked first, so an inactive user takes as long to refuse.
-        boolean valid = false;
-        if (user.isPresent()) {
-            valid = identities.verifyPassword(user.get().passwordHash(), password) && user.get().active();
-        } else {
-            identities.verifyNothing(password);
-        }
+        boolean valid = identities.verifyPassword(user.map(LocalUser::passwordHash).orElse(null), password)
+                && user.map(LocalUser::active).orElse(false);
         if (!valid) {
             attempts.failed(clock.instant()); // after the check: the wait counts from its answer
             changes.fire(new IdentityChanged(IdentityChanged.Kind.SIGN_IN_FAILED, null, target));

@@ -136,11 +136,8 @@ public class Identities {
                 .isEmpty();
     }
 
-    /**
-     * Spends the time of one password check on a hash that matches nothing, so an unknown
-     * username takes as long to refuse as a wrong password.
-     */
-    public void verifyNothing(char[] password) {
+    /** Spends the time of one password check on a hash that matches nothing. */
+    private void verifyNothing(char[] password) {
         passwordHash.verify(password, unmatchable());
     }
 
@@ -172,19 +169,21 @@ public class Identities {
     }
 
     /**
-     * Checks a password. A hash not yet made again with today's iterations is also checked
+     * Checks a password against a stored hash, or, for a username that has none (null),
+     * against the hash that matches nothing, so an unknown username takes as long to refuse
+     * as a wrong password. A hash not yet made again with today's iterations is also checked
      * against the hash that matches nothing, so a user whose old hash is quick to check takes
      * as long to refuse as an unknown username.
      */
     public boolean verifyPassword(String storedHash, char[] password) {
-        String nothing = unmatchable();
+        unmatchable(); // made now if not yet, whichever kind of name comes first
         if (storedHash == null) {
-            passwordHash.verify(password, nothing);
+            verifyNothing(password);
             return false;
         }
         boolean matches = passwordHash.verify(password, storedHash);
         if (!isCurrent(storedHash)) {
-            passwordHash.verify(password, nothing);
+            verifyNothing(password);
         }
         return matches;
     }
