@@ -4,12 +4,12 @@ import dev.stepup.identity.control.ApiTokens;
 import dev.stepup.identity.control.BearerTokens;
 import dev.stepup.identity.control.BrowserSessions;
 import dev.stepup.identity.control.Caller;
+import dev.stepup.platform.boundary.RequestCookies;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
@@ -71,15 +71,7 @@ public class CallerAuthentication implements HttpAuthenticationMechanism {
 
     /** The value of the request's session cookie, valid or not; null without one. */
     static String sessionCookie(HttpServletRequest request) {
-        Cookie[] cookies = request.getCookies();
-        if (cookies != null) {
-            for (Cookie cookie : cookies) {
-                if (BrowserSessions.COOKIE.equals(cookie.getName())) {
-                    return cookie.getValue();
-                }
-            }
-        }
-        return null;
+        return RequestCookies.value(request, BrowserSessions.COOKIE);
     }
 
     private Optional<Caller> authenticate(String header) {

@@ -2,9 +2,9 @@ package dev.stepup.stepup.boundary;
 
 import dev.stepup.identity.control.Caller;
 import dev.stepup.platform.boundary.ApiException;
+import dev.stepup.platform.boundary.RequestCookies;
 import dev.stepup.stepup.control.StepUpGuard;
 import jakarta.enterprise.inject.spi.CDI;
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -55,15 +55,7 @@ public class StepUpRequiredFeature implements DynamicFeature {
      * (more leniently than JAX-RS: Jersey throws for a header such as {@code $Version=x}).
      */
     static String completion(HttpServletRequest request) {
-        Cookie[] cookies = request.getCookies();
-        if (cookies != null) {
-            for (Cookie cookie : cookies) {
-                if (cookie.getName().equals(cookieName())) {
-                    return cookie.getValue();
-                }
-            }
-        }
-        return null;
+        return RequestCookies.value(request, cookieName());
     }
 
     static final class Check implements ContainerRequestFilter {
