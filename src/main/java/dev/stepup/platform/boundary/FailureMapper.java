@@ -47,7 +47,7 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
             }
         }
         LOG.log(Level.SEVERE, "Unexpected failure while serving a request", failure);
-        return Responses.error(500, "SRV-0500", "Internal error");
+        return Responses.error(500, Responses.forStatus(500));
     }
 
     private static Response fromStatus(WebApplicationException web) {
