@@ -1,6 +1,8 @@
 /**
- * The audit trail and the MFA metrics. Both observe the small events other features fire
- * ({@code OtpVerified}, {@code RegistrationChanged}, {@code IdentityChanged},
- * {@code ConfigurationChanged}); no feature calls them directly.
+ * The audit trail: it observes the small events the features fire ({@code OtpVerified},
+ * {@code RegistrationChanged}, {@code IdentityChanged}, {@code SessionChanged},
+ * {@code ConfigurationChanged}) and writes one line in the same transaction; no feature
+ * calls it directly. {@code GET /api/audit} reads it, and housekeeping removes lines past
+ * their retention.
  */
 package dev.stepup.audit;

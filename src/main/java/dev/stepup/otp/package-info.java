@@ -1,8 +1,7 @@
 /**
- * The one-time-code verifier: TOTP maths (RFC 6238 on RFC 4226, through java-otp), one
- * time step of skew each way, replay protection and throttling. The state that decides
- * whether a code is accepted (last accepted time step, consecutive failures) sits on the
- * registration row and is changed only by atomic conditional updates, so a code is
- * accepted at most once per user across all requests and server instances.
+ * Pure TOTP maths, with no I/O and no other feature: codes (RFC 6238 on RFC 4226, through
+ * java-otp), one time step of skew each way, the submitted code as a value, the parameters a
+ * registration keeps, the throttle's waits, and the outcome of a check. Whoever owns the
+ * state that decides acceptance (the registration) stores and changes it.
  */
 package dev.stepup.otp;

@@ -1,6 +1,8 @@
 /**
- * What every feature stands on: the JAX-RS application, the datasource chosen at start,
- * Flyway migrations, the data directory, paging and the one family of exception mappers
- * that turns every failure into the contract's {@code {message, errorCode, details}}.
+ * What every feature stands on, and which imports none of them: the datasource chosen at
+ * start and its Flyway migrations, the data directory, secrets and clocks, the one family of
+ * exception mappers that turns every failure into the contract's
+ * {@code {message, errorCode, details}}, request bodies, paging, cookies, the check of the
+ * server's settings, and the housekeeping tick each feature cleans its own tables on.
  */
 package dev.stepup.platform;

@@ -1,15 +1,16 @@
 package dev.stepup.account.boundary;
 
-import dev.stepup.identity.boundary.SessionView;
+import dev.stepup.authentication.boundary.CurrentCaller;
+import dev.stepup.authentication.boundary.SessionView;
+import dev.stepup.authentication.control.BrowserSessions;
+import dev.stepup.authentication.control.Caller;
+import dev.stepup.elevation.boundary.StepUpRequired;
 import dev.stepup.identity.boundary.TokenRequest;
 import dev.stepup.identity.control.ApiTokens;
-import dev.stepup.identity.control.BrowserSessions;
-import dev.stepup.identity.control.Caller;
-import dev.stepup.identity.control.CurrentCaller;
 import dev.stepup.identity.entity.Role;
+import dev.stepup.platform.boundary.ApiException;
 import dev.stepup.platform.boundary.RequestBodies;
 import dev.stepup.platform.boundary.Responses;
-import dev.stepup.stepup.boundary.StepUpRequired;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -67,7 +68,8 @@ public class AccountResource {
                 .map(TokenRequest::tokenExpirationDays)
                 .orElse(ApiTokens.MAX_EXPIRATION_DAYS);
         Caller me = caller.get();
-        return Response.ok(Map.of("token", tokens.issue(me.id(), days, me.id())))
+        String token = tokens.issue(me.id(), days, me.id()).orElseThrow(ApiException::unauthenticated);
+        return Response.ok(Map.of("token", token))
                 .header("Cache-Control", "no-store")
                 .build();
     }

@@ -1,9 +1,6 @@
 package dev.stepup.admin.boundary;
 
-import dev.stepup.admin.control.RegistrationRow;
-import dev.stepup.admin.control.RegistrationsOverview;
-import dev.stepup.identity.boundary.UsersResource;
-import dev.stepup.identity.control.CurrentCaller;
+import dev.stepup.authentication.boundary.CurrentCaller;
 import dev.stepup.identity.control.Identities;
 import dev.stepup.identity.entity.Role;
 import dev.stepup.identity.entity.UserId;
@@ -11,9 +8,10 @@ import dev.stepup.platform.boundary.ApiException;
 import dev.stepup.platform.boundary.Page;
 import dev.stepup.platform.boundary.PageRequest;
 import dev.stepup.platform.boundary.Responses;
-import dev.stepup.registration.boundary.RegistrationResource;
 import dev.stepup.registration.boundary.StatusView;
+import dev.stepup.registration.control.RegistrationRow;
 import dev.stepup.registration.control.Registrations;
+import dev.stepup.registration.control.RegistrationsOverview;
 import dev.stepup.registration.entity.Factor;
 import dev.stepup.registration.entity.RegistrationStatus;
 import jakarta.annotation.security.DenyAll;
@@ -55,11 +53,9 @@ public class AdminRegistrationsResource {
     @GET
     @Path("users/{targetUserId}")
     @RolesAllowed({Role.TENANT_ADMIN, Role.IDENTITY_VIEWER})
-    public StatusView status(@PathParam("factor") String factorName, @PathParam("targetUserId") String target) {
-        Factor factor = RegistrationResource.factor(factorName);
-        UserId user = UsersResource.id(target);
+    public StatusView status(@PathParam("factor") Factor factor, @PathParam("targetUserId") UserId user) {
         if (identities.find(user).isEmpty()) {
-            throw Identities.notFound();
+            throw Refusals.userNotFound();
         }
         return StatusView.of(registrations.status(user, factor), factor);
     }
@@ -68,19 +64,16 @@ public class AdminRegistrationsResource {
     @DELETE
     @Path("users/{targetUserId}")
     @RolesAllowed({Role.TENANT_ADMIN, Role.IDENTITY_MANAGER})
-    public Response reset(@PathParam("factor") String factorName, @PathParam("targetUserId") String target) {
-        Factor factor = RegistrationResource.factor(factorName);
-        UserId user = UsersResource.id(target);
-        UsersResource.refuseOwnReset(user, caller.get().id());
+    public Response reset(@PathParam("factor") Factor factor, @PathParam("targetUserId") UserId user) {
+        Refusals.refuseOwnReset(user, caller.get().id());
         registrations.delete(user, factor, caller.get().id());
         return Response.noContent().build();
     }
 
     @GET
     @RolesAllowed({Role.TENANT_ADMIN, Role.IDENTITY_VIEWER})
-    public Page<RegistrationRow> list(@PathParam("factor") String factorName, @QueryParam("status") String status,
+    public Page<RegistrationRow> list(@PathParam("factor") Factor factor, @QueryParam("status") String status,
                                       @QueryParam("page") String page, @QueryParam("size") String size) {
-        Factor factor = RegistrationResource.factor(factorName);
         Optional<RegistrationStatus> filter = status(status);
         PageRequest request = PageRequest.of(page, size);
         RegistrationsOverview.Listing listing = overview.list(factor, filter, request.offset(), request.size());
@@ -90,9 +83,8 @@ public class AdminRegistrationsResource {
     /** Purges stale pending enrolments: {@code ?status=CHALLENGE&olderThanHours=24}. */
     @DELETE
     @RolesAllowed({Role.TENANT_ADMIN, Role.IDENTITY_MANAGER})
-    public Map<String, Integer> purge(@PathParam("factor") String factorName, @QueryParam("status") String status,
+    public Map<String, Integer> purge(@PathParam("factor") Factor factor, @QueryParam("status") String status,
                                       @QueryParam("olderThanHours") String olderThanHours) {
-        Factor factor = RegistrationResource.factor(factorName);
         if (!RegistrationStatus.CHALLENGE.name().equals(status)) {
             throw ApiException.badRequest("Only status=CHALLENGE can be purged", Map.of("field", "status"));
         }

@@ -1,7 +1,7 @@
 package dev.stepup.audit.boundary;
 
 import dev.stepup.audit.control.AuditTrail;
-import dev.stepup.identity.boundary.UsersResource;
+import dev.stepup.identity.boundary.UserIdConverter;
 import dev.stepup.identity.entity.Role;
 import dev.stepup.platform.boundary.ApiException;
 import dev.stepup.platform.boundary.Page;
@@ -41,7 +41,7 @@ public class AuditResource {
                                 @QueryParam("from") String from, @QueryParam("to") String to,
                                 @QueryParam("page") String page, @QueryParam("size") String size) {
         PageRequest request = PageRequest.of(page, size);
-        Optional<String> user = blank(userId) ? Optional.empty() : Optional.of(UsersResource.id(userId).value());
+        Optional<String> user = blank(userId) ? Optional.empty() : Optional.of(UserIdConverter.parse(userId).value());
         Optional<String> kind = blank(type) ? Optional.empty() : Optional.of(type(type));
         Optional<Instant> since = instant("from", from);
         Optional<Instant> until = instant("to", to);

@@ -1,11 +1,13 @@
 package dev.stepup.audit.control;
 
 import dev.stepup.audit.entity.AuditEvent;
+import dev.stepup.authentication.control.SessionChanged;
 import dev.stepup.configuration.control.ConfigurationChanged;
-import dev.stepup.configuration.control.Settings;
+import dev.stepup.configuration.control.StepUpConfiguration;
 import dev.stepup.identity.control.IdentityChanged;
 import dev.stepup.identity.entity.UserId;
-import dev.stepup.otp.control.OtpVerified;
+import dev.stepup.platform.control.HousekeepingDue;
+import dev.stepup.registration.control.OtpVerified;
 import dev.stepup.registration.control.RegistrationChanged;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.ContextNotActiveException;
@@ -21,15 +23,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Writes the audit trail from the events the features fire, in the transaction of the
  * action itself, so an action and its audit line commit together; reads it for the admin,
- * and removes lines past their retention for housekeeping. Lines hold ids, kinds
+ * and removes lines older than {@code stepup.audit.retention.days} when housekeeping is due. Lines hold ids, kinds
  * and outcomes only: never a secret, an OTP, a token or a password.
  */
 @ApplicationScoped
 public class AuditTrail {
+
+    static final int CHUNK = 5_000;
+    static final Duration BUDGET = Duration.ofSeconds(30);
 
     @PersistenceContext
     EntityManager em;
@@ -39,6 +45,15 @@ public class AuditTrail {
 
     @Inject
     Instance<HttpServletRequest> request;
+
+    /** This bean through its proxy, so that each chunk of {@link #purgeInChunks} gets its own transaction. */
+    @Inject
+    AuditTrail self;
+
+    /** How long audit lines are kept; 0 (the default) or less keeps them all. */
+    @Inject
+    @ConfigProperty(name = "stepup.audit.retention.days", defaultValue = "0")
+    long retentionDays;
 
     void verified(@Observes OtpVerified event) {
         String type = switch (event.purpose()) {
@@ -64,15 +79,17 @@ public class AuditTrail {
             case CREATED -> "USER_CREATED";
             case DELETED -> "USER_DELETED";
             case TOKEN_CREATED -> "TOKEN_CREATED";
-            case SIGNED_IN, SIGN_IN_FAILED, SIGN_IN_THROTTLED -> "SIGN_IN";
-            case SIGNED_OUT -> "SIGN_OUT";
         };
-        String outcome = switch (event.kind()) {
-            case SIGN_IN_FAILED -> "FAILED";
-            case SIGN_IN_THROTTLED -> "THROTTLED";
-            default -> "SUCCESS";
-        };
-        record(type, outcome, event.actor(), event.target(), null);
+        record(type, "SUCCESS", event.actor(), event.target(), null);
+    }
+
+    void session(@Observes SessionChanged event) {
+        switch (event.kind()) {
+            case SIGNED_IN -> record("SIGN_IN", "SUCCESS", event.actor(), event.target(), null);
+            case SIGN_IN_FAILED -> record("SIGN_IN", "FAILED", event.actor(), event.target(), null);
+            case SIGN_IN_THROTTLED -> record("SIGN_IN", "THROTTLED", event.actor(), event.target(), null);
+            case SIGNED_OUT -> record("SIGN_OUT", "SUCCESS", event.actor(), event.target(), null);
+        }
     }
 
     void configuration(@Observes ConfigurationChanged event) {
@@ -93,14 +110,37 @@ public class AuditTrail {
         return query.getSingleResult();
     }
 
+    void housekeeping(@Observes HousekeepingDue due) {
+        if (retentionDays > 0) {
+            due.clean("audit lines older than " + retentionDays + " days",
+                    () -> purgeInChunks(due.now().minus(Duration.ofDays(retentionDays))));
+        }
+    }
+
     /**
-     * Removes at most {@code most} of the lines older than {@code age}, oldest first; returns
-     * how many. A bounded transaction, so a long backlog goes in many short ones.
+     * Audit lines from before {@code before}, in transactions of {@link #CHUNK} lines, for at
+     * most {@link #BUDGET} a run: the first run after retention is set may meet years of
+     * lines, and no transaction must come near a server's transaction timeout.
+     */
+    int purgeInChunks(Instant before) {
+        long deadline = System.nanoTime() + BUDGET.toNanos();
+        int total = 0;
+        int purged;
+        do {
+            purged = self.purgeBefore(before, CHUNK);
+            total += purged;
+        } while (purged == CHUNK && System.nanoTime() < deadline);
+        return total;
+    }
+
+    /**
+     * Removes at most {@code most} of the lines from before {@code before}, oldest first;
+     * returns how many. A bounded transaction, so a long backlog goes in many short ones.
      */
     @Transactional
-    public int purgeOlderThan(Duration age, int most) {
+    public int purgeBefore(Instant before, int most) {
         List<Long> ids = em.createQuery("select e.id from AuditEvent e where e.time < :before order by e.time", Long.class)
-                .setParameter("before", clock.instant().minus(age))
+                .setParameter("before", before)
                 .setMaxResults(most)
                 .getResultList();
         if (ids.isEmpty()) {
@@ -141,11 +181,11 @@ public class AuditTrail {
         }
     }
 
-    private static String describe(Settings settings) {
-        return "validationWindow=" + settings.validationWindowMinutes()
-                + " completedCookieMaxAge=" + settings.completedCookieMaxAgeSeconds()
-                + " hashFunction=" + settings.totp().hashFunction()
-                + " digits=" + settings.totp().digits()
-                + " timeStep=" + settings.totp().timeStepSeconds();
+    private static String describe(StepUpConfiguration configuration) {
+        return "validationWindow=" + configuration.validationWindowMinutes()
+                + " completedCookieMaxAge=" + configuration.completedCookieMaxAgeSeconds()
+                + " hashFunction=" + configuration.totp().hashFunction()
+                + " digits=" + configuration.totp().digits()
+                + " timeStep=" + configuration.totp().timeStepSeconds();
     }
 }

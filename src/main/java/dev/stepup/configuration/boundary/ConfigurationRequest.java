@@ -1,6 +1,6 @@
 package dev.stepup.configuration.boundary;
 
-import dev.stepup.configuration.control.Settings;
+import dev.stepup.configuration.control.StepUpConfiguration;
 import dev.stepup.otp.control.HashFunction;
 import dev.stepup.otp.control.TotpParameters;
 import dev.stepup.platform.boundary.ApiException;
@@ -21,10 +21,10 @@ final class ConfigurationRequest {
     private ConfigurationRequest() {
     }
 
-    static Settings parse(JsonObject body) {
-        int window = number(body, "validationWindow", "validationWindow", Settings.MIN_WINDOW, Settings.MAX_WINDOW);
-        int cookie = number(body, "completedCookieMaxAge", "completedCookieMaxAge", Settings.MIN_COOKIE_AGE,
-                Settings.MAX_COOKIE_AGE);
+    static StepUpConfiguration parse(JsonObject body) {
+        int window = number(body, "validationWindow", "validationWindow", StepUpConfiguration.MIN_WINDOW, StepUpConfiguration.MAX_WINDOW);
+        int cookie = number(body, "completedCookieMaxAge", "completedCookieMaxAge", StepUpConfiguration.MIN_COOKIE_AGE,
+                StepUpConfiguration.MAX_COOKIE_AGE);
         JsonValue totpValue = body.get("totpConfiguration");
         if (totpValue == null || totpValue.getValueType() != JsonValue.ValueType.OBJECT) {
             throw invalid("totpConfiguration", "totpConfiguration must be an object with hashFunction, digits and timeStep");
@@ -34,7 +34,7 @@ final class ConfigurationRequest {
         int digits = number(totp, "digits", "totpConfiguration.digits", TotpParameters.MIN_DIGITS, TotpParameters.MAX_DIGITS);
         int timeStep = number(totp, "timeStep", "totpConfiguration.timeStep", TotpParameters.MIN_TIME_STEP,
                 TotpParameters.MAX_TIME_STEP);
-        return new Settings(window, cookie, new TotpParameters(hash, digits, timeStep));
+        return new StepUpConfiguration(window, cookie, new TotpParameters(hash, digits, timeStep));
     }
 
     private static HashFunction hashFunction(JsonValue value) {

@@ -1,7 +1,7 @@
 package dev.stepup.configuration.boundary;
 
-import dev.stepup.configuration.control.StepUpSettings;
-import dev.stepup.identity.control.CurrentCaller;
+import dev.stepup.authentication.boundary.CurrentCaller;
+import dev.stepup.configuration.control.Configurations;
 import dev.stepup.identity.entity.Role;
 import dev.stepup.platform.boundary.RequestBodies;
 import dev.stepup.platform.boundary.Responses;
@@ -24,7 +24,7 @@ import jakarta.ws.rs.core.MediaType;
 public class ConfigurationResource {
 
     @Inject
-    StepUpSettings settings;
+    Configurations configurations;
 
     @Inject
     CurrentCaller caller;
@@ -32,14 +32,14 @@ public class ConfigurationResource {
     @GET
     @RolesAllowed(Role.ANY_AUTHENTICATED)
     public ConfigurationView get() {
-        return ConfigurationView.of(settings.current());
+        return ConfigurationView.of(configurations.current());
     }
 
     @POST
     @RolesAllowed(Role.TENANT_ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     public ConfigurationView change(String body) {
-        return ConfigurationView.of(settings.change(ConfigurationRequest.parse(RequestBodies.object(body)),
+        return ConfigurationView.of(configurations.change(ConfigurationRequest.parse(RequestBodies.object(body)),
                 caller.get().id()));
     }
 }

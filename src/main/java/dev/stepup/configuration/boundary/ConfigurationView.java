@@ -1,6 +1,6 @@
 package dev.stepup.configuration.boundary;
 
-import dev.stepup.configuration.control.Settings;
+import dev.stepup.configuration.control.StepUpConfiguration;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 /** The configuration as the API shows and takes it. */
@@ -11,8 +11,8 @@ public record ConfigurationView(int validationWindow, int completedCookieMaxAge,
     public record Totp(String hashFunction, int digits, int timeStep) {
     }
 
-    public static ConfigurationView of(Settings settings) {
-        return new ConfigurationView(settings.validationWindowMinutes(), settings.completedCookieMaxAgeSeconds(),
-                new Totp(settings.totp().hashFunction().name(), settings.totp().digits(), settings.totp().timeStepSeconds()));
+    public static ConfigurationView of(StepUpConfiguration configuration) {
+        return new ConfigurationView(configuration.validationWindowMinutes(), configuration.completedCookieMaxAgeSeconds(),
+                new Totp(configuration.totp().hashFunction().name(), configuration.totp().digits(), configuration.totp().timeStepSeconds()));
     }
 }

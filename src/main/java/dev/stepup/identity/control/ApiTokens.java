@@ -3,9 +3,11 @@ package dev.stepup.identity.control;
 import dev.stepup.identity.entity.ApiToken;
 import dev.stepup.identity.entity.Identity;
 import dev.stepup.identity.entity.UserId;
+import dev.stepup.platform.control.HousekeepingDue;
 import dev.stepup.platform.control.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -17,10 +19,11 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Issues API tokens (one per identity, shown once, stored as a hash) and authenticates
- * callers by them.
+ * Issues API tokens (one per identity, shown once, stored as a hash) and finds the identity
+ * a token belongs to.
  */
 @ApplicationScoped
 public class ApiTokens {
@@ -43,52 +46,52 @@ public class ApiTokens {
     @Inject
     Event<IdentityChanged> changes;
 
-    /** This bean through its proxy, so that {@link #recordUse} gets its own transaction. */
+    /** This bean through its proxy, so that {@link #recordUse} and {@link #purgeUnused} get their own transactions. */
     @Inject
     ApiTokens self;
 
-    /** Creates or replaces the identity's token and returns its value, the only time it is seen. */
-    public String issue(UserId identity, int expirationDays, UserId actor) {
+    /** Tokens unused for longer than any token can live plus this many days are removed. */
+    @Inject
+    @ConfigProperty(name = "stepup.housekeeping.token.grace.days", defaultValue = "30")
+    long graceDays;
+
+    /**
+     * Creates or replaces the identity's token and returns its value, the only time it is
+     * seen; empty if the identity is gone.
+     */
+    public Optional<String> issue(UserId identity, int expirationDays, UserId actor) {
         String token = PREFIX + Secrets.randomToken(32);
-        install(identity, token, expirationDays, actor);
-        return token;
+        return install(identity, token, expirationDays, actor) ? Optional.of(token) : Optional.empty();
     }
 
     /**
-     * Makes {@code token} the identity's token, replacing any other. The identity's row is
-     * locked first, so two replacements at once run one after the other instead of both
-     * inserting after the same delete.
+     * Makes {@code token} the identity's token, replacing any other; false if the identity is
+     * gone. The identity's row is locked first, so two replacements at once run one after the
+     * other instead of both inserting after the same delete.
      */
-    public void install(UserId identity, String token, int expirationDays, UserId actor) {
+    public boolean install(UserId identity, String token, int expirationDays, UserId actor) {
         if (em.createQuery("select i.id from Identity i where i.id = :id", String.class)
                 .setParameter("id", identity.value())
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                 .getResultList()
                 .isEmpty()) {
-            throw Identities.notFound(); // deleted a moment ago
+            return false; // deleted a moment ago
         }
         em.createQuery("delete from ApiToken t where t.identityId = :id")
                 .setParameter("id", identity.value())
                 .executeUpdate();
         em.persist(new ApiToken(identity, Secrets.sha256(token), expirationDays, clock.instant()));
         changes.fire(new IdentityChanged(IdentityChanged.Kind.TOKEN_CREATED, actor, identity));
-    }
-
-    /** Removes tokens unused for longer than {@code age}; returns how many. */
-    @Transactional
-    public int purgeUnusedFor(Duration age) {
-        return em.createQuery("delete from ApiToken t where t.lastUsedAt < :before")
-                .setParameter("before", clock.instant().minus(age))
-                .executeUpdate();
+        return true;
     }
 
     /**
-     * The caller the token belongs to, if it is known, unexpired and its identity active.
-     * Read outside any transaction: one statement and no commit on every request. The last
-     * use is written, at most once a minute, in a transaction of its own.
+     * The active identity the token belongs to, if the token is known and unexpired. Read
+     * outside any transaction: one statement and no commit on every request. The last use is
+     * written, at most once a minute, in a transaction of its own.
      */
     @Transactional(Transactional.TxType.SUPPORTS)
-    public Optional<Caller> authenticate(String token) {
+    public Optional<Identity> authenticate(String token) {
         if (token == null || token.isBlank() || token.length() > 100) {
             return Optional.empty();
         }
@@ -115,7 +118,7 @@ public class ApiTokens {
                 LOG.log(Level.WARNING, "Could not record an API token's last use", e);
             }
         }
-        return Optional.of(Caller.of(identity, Caller.Scheme.TOKEN));
+        return Optional.of(identity);
     }
 
     /** Writes a token's last use (which the expiry of unused tokens counts from). */
@@ -124,6 +127,19 @@ public class ApiTokens {
         em.createQuery("update ApiToken t set t.lastUsedAt = :now where t.identityId = :id")
                 .setParameter("now", now)
                 .setParameter("id", identity.value())
+                .executeUpdate();
+    }
+
+    void housekeeping(@Observes HousekeepingDue due) {
+        Duration unused = Duration.ofDays(MAX_EXPIRATION_DAYS + graceDays);
+        due.clean("expired API tokens", () -> self.purgeUnused(due.now().minus(unused)));
+    }
+
+    /** Removes tokens last used before {@code before}; returns how many. */
+    @Transactional
+    public int purgeUnused(Instant before) {
+        return em.createQuery("delete from ApiToken t where t.lastUsedAt < :before")
+                .setParameter("before", before)
                 .executeUpdate();
     }
 }

@@ -1,6 +1,5 @@
 package dev.stepup.identity.control;
 
-import dev.stepup.identity.entity.Identity;
 import dev.stepup.identity.entity.IdentityStatus;
 import dev.stepup.identity.entity.IdentityType;
 import dev.stepup.identity.entity.Role;
@@ -57,9 +56,12 @@ public class BootstrapAdmin {
             return;
         }
         String password = configuredPassword.orElseGet(() -> Secrets.randomToken(12));
-        Identity created = identities.create(new NewIdentity(IdentityType.User, ADMIN, null, null, null,
+        Creation creation = identities.create(new NewIdentity(IdentityType.User, ADMIN, null, null, null,
                 password.toCharArray(), IdentityStatus.active, Set.of(Role.TENANT_ADMIN)), null);
-        UserId id = created.id();
+        if (!(creation instanceof Creation.Created created)) {
+            throw new IllegalStateException("The bootstrap admin 'admin' could not be created: the name is taken");
+        }
+        UserId id = created.identity().id();
         if (configuredPassword.isEmpty()) {
             boolean written = keep(PASSWORD_FILE, password);
             // Like the token below: shown once, because the admin has no other way to sign in.
@@ -71,7 +73,7 @@ public class BootstrapAdmin {
             LOG.info("Bootstrap TenantAdmin 'admin' created with the token from STEPUP_BOOTSTRAP_ADMIN_TOKEN");
             return;
         }
-        String token = tokens.issue(id, ApiTokens.MAX_EXPIRATION_DAYS, null);
+        String token = tokens.issue(id, ApiTokens.MAX_EXPIRATION_DAYS, null).orElseThrow();
         boolean written = keep(TOKEN_FILE, token);
         // The one log line that holds a token, as the contract asks: the admin has no other way in.
         LOG.warning("Bootstrap TenantAdmin 'admin' created. Its API token, shown once"

@@ -5,6 +5,7 @@ import dev.stepup.identity.entity.IdentityStatus;
 import dev.stepup.identity.entity.IdentityType;
 import dev.stepup.identity.entity.UserId;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -30,7 +31,7 @@ public class ExternalUsers {
     Clock clock;
 
     @Inject
-    jakarta.enterprise.event.Event<IdentityChanged> changes;
+    Event<IdentityChanged> changes;
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Optional<Identity> findOrCreate(String username) {

@@ -1,24 +1,24 @@
 package dev.stepup.identity.control;
 
 import dev.stepup.identity.entity.Identity;
+import dev.stepup.identity.entity.IdentityStatus;
+import dev.stepup.identity.entity.IdentityType;
 import dev.stepup.identity.entity.Role;
 import dev.stepup.identity.entity.UserId;
-import dev.stepup.platform.boundary.ApiException;
-import dev.stepup.platform.control.Secrets;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
-import jakarta.security.enterprise.identitystore.Pbkdf2PasswordHash;
 import java.time.Clock;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Creates, finds, lists and deletes users and service identities. */
 @ApplicationScoped
@@ -31,6 +31,9 @@ public class Identities {
      */
     public static final String PLAIN_TEXT = "[^\\p{Cntrl}\\p{Cs}]*";
 
+    /** The message of {@link #PLAIN_TEXT}, after the field's name. */
+    public static final String NOT_PLAIN_TEXT = " must not contain control characters or unpaired surrogates";
+
     private static final Pattern PLAIN = Pattern.compile(PLAIN_TEXT);
 
     public static boolean isPlainText(String text) {
@@ -40,58 +43,33 @@ public class Identities {
     @PersistenceContext
     EntityManager em;
 
-    /** Stored first in each hash, then the iterations: {@code PBKDF2WithHmacSHA256:210000:salt:hash}. */
-    private static final String HASH_ALGORITHM = "PBKDF2WithHmacSHA256";
-
     @Inject
-    Pbkdf2PasswordHash passwordHash;
-
-    /**
-     * PBKDF2-HMAC-SHA256 iterations for new password hashes (Jakarta Security's default is
-     * 2 048). A hash keeps the count it was made with and is made again at the next sign-in.
-     */
-    @Inject
-    @ConfigProperty(name = "stepup.password.iterations", defaultValue = "210000")
-    int iterations;
+    PasswordHashes passwords;
 
     @Inject
     Clock clock;
 
-    private volatile String unmatchable;
-
     @Inject
     Event<IdentityChanged> changes;
 
-    /** The answer for a user id that names no identity. */
-    public static ApiException notFound() {
-        return new ApiException(404, "U-0001", "User not found");
-    }
-
-    @PostConstruct
-    void configureHash() {
-        passwordHash.initialize(Map.of(
-                "Pbkdf2PasswordHash.Algorithm", HASH_ALGORITHM,
-                "Pbkdf2PasswordHash.Iterations", Integer.toString(iterations)));
-    }
-
-    public Identity create(NewIdentity request, UserId actor) {
+    public Creation create(NewIdentity request, UserId actor) {
         if (findByUsername(request.username()).isPresent()) {
-            throw new ApiException(409, "U-0003", "An identity with this name exists already");
+            return new Creation.NameTaken();
         }
         Identity identity = new Identity(UserId.random(), request.type(), request.username(), request.status(),
                 request.roles(), clock.instant());
         identity.describe(request.email(), request.firstName(), request.lastName());
         if (request.password() != null) {
-            identity.passwordHash(passwordHash.generate(request.password()));
+            identity.passwordHash(passwords.hash(request.password()));
         }
         em.persist(identity);
         try {
             em.flush();
         } catch (PersistenceException e) {
-            throw new ApiException(409, "U-0003", "An identity with this name exists already");
+            return new Creation.NameTaken(); // made at the same moment by another request
         }
         changes.fire(new IdentityChanged(IdentityChanged.Kind.CREATED, actor, identity.id()));
-        return identity;
+        return new Creation.Created(identity);
     }
 
     public Optional<Identity> find(UserId id) {
@@ -110,6 +88,19 @@ public class Identities {
                 .setFirstResult(offset)
                 .setMaxResults(size)
                 .getResultList();
+    }
+
+    /** The usernames (or service names) of these identity ids; a deleted one is missing. */
+    public Map<String, String> usernames(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> names = new HashMap<>();
+        em.createQuery("select i.id, i.username from Identity i where i.id in :ids", Object[].class)
+                .setParameter("ids", ids)
+                .getResultStream()
+                .forEach(row -> names.put((String) row[0], (String) row[1]));
+        return names;
     }
 
     public long count() {
@@ -136,26 +127,39 @@ public class Identities {
                 .isEmpty();
     }
 
-    /** Spends the time of one password check on a hash that matches nothing. */
-    private void verifyNothing(char[] password) {
-        passwordHash.verify(password, unmatchable());
+    /**
+     * The local user with a password of this name, in one statement whether it exists or
+     * not, and without a lock, so a known name costs what an unknown one does.
+     */
+    public Optional<LocalUser> localUser(String username) {
+        return em.createQuery("select i.id, i.passwordHash, i.status from Identity i where i.username = :username"
+                        + " and i.type = :user and i.source = 'local' and i.passwordHash is not null", Object[].class)
+                .setParameter("username", username)
+                .setParameter("user", IdentityType.User)
+                .getResultList()
+                .stream()
+                .findFirst()
+                .map(row -> new LocalUser(new UserId((String) row[0]), (String) row[1], row[2] == IdentityStatus.active));
     }
 
     /**
-     * The hash that matches nothing, made on first use by whichever check comes first, so
-     * the first sign-in after a start costs the same for a known and an unknown name.
+     * The identity with its row locked until the transaction ends, so that a deletion waits
+     * for whatever the caller is about to hang on it. The lock is taken on the identity's row
+     * alone: locking in em.find would join the eagerly fetched roles, which Hibernate then
+     * locks in a second select and warns.
      */
-    private String unmatchable() {
-        String hash = unmatchable;
-        if (hash == null) {
-            hash = passwordHash.generate(Secrets.randomToken(24).toCharArray());
-            unmatchable = hash;
-        }
-        return hash;
+    public Optional<Identity> lock(UserId id) {
+        return em.createQuery("select i.id from Identity i where i.id = :id", String.class)
+                .setParameter("id", id.value())
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList()
+                .stream()
+                .findFirst()
+                .map(locked -> em.find(Identity.class, locked));
     }
 
     public void setPassword(Identity identity, char[] password) {
-        identity.passwordHash(passwordHash.generate(password));
+        identity.passwordHash(passwords.hash(password));
     }
 
     /**
@@ -163,32 +167,8 @@ public class Identities {
      * 2 048 iterations, say) is made again while the password is at hand.
      */
     public void upgradeHash(Identity identity, char[] password) {
-        if (!isCurrent(identity.passwordHash())) {
-            identity.passwordHash(passwordHash.generate(password));
+        if (!passwords.isCurrent(identity.passwordHash())) {
+            identity.passwordHash(passwords.hash(password));
         }
-    }
-
-    /**
-     * Checks a password against a stored hash, or, for a username that has none (null),
-     * against the hash that matches nothing, so an unknown username takes as long to refuse
-     * as a wrong password. A hash not yet made again with today's iterations is also checked
-     * against the hash that matches nothing, so a user whose old hash is quick to check takes
-     * as long to refuse as an unknown username.
-     */
-    public boolean verifyPassword(String storedHash, char[] password) {
-        unmatchable(); // made now if not yet, whichever kind of name comes first
-        if (storedHash == null) {
-            verifyNothing(password);
-            return false;
-        }
-        boolean matches = passwordHash.verify(password, storedHash);
-        if (!isCurrent(storedHash)) {
-            verifyNothing(password);
-        }
-        return matches;
-    }
-
-    private boolean isCurrent(String hash) {
-        return hash.startsWith(HASH_ALGORITHM + ":" + iterations + ":");
     }
 }

@@ -1,13 +1,22 @@
 package dev.stepup.otp.control;
 
+import jakarta.persistence.Column;
+import jakarta.persistence.Embeddable;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The parameters a registration keeps from its enrolment: hash function, number of digits
- * (6 to 8) and time step in seconds (15 to 120).
+ * The parameters of a TOTP: hash function, number of digits (6 to 8) and time step in seconds
+ * (15 to 120). A registration keeps those of its enrolment, and the tenant configuration holds
+ * those new enrolments get; both store them in the same three columns, as this embeddable value.
  */
-public record TotpParameters(HashFunction hashFunction, int digits, int timeStepSeconds) {
+@Embeddable
+public record TotpParameters(
+        @Enumerated(EnumType.STRING) @Column(name = "hash_function") HashFunction hashFunction,
+        @Column(name = "digits") int digits,
+        @Column(name = "time_step") int timeStepSeconds) {
 
     public static final int MIN_DIGITS = 6;
     public static final int MAX_DIGITS = 8;

@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * A failure with a contract error code. Thrown where a request cannot go on; mapped to
- * JSON by {@link ApiExceptionMapper}. Expected outcomes of a verification are values,
+ * JSON by {@link FailureMapper}. Expected outcomes of a verification are values,
  * not these.
  */
 public class ApiException extends RuntimeException {

@@ -27,10 +27,13 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        // The contract's answer first, wherever it sits: InvalidParameter carries one as its cause.
+        for (Throwable t = failure; t != null && t != t.getCause(); t = t.getCause()) {
             if (t instanceof ApiException api) {
                 return Responses.error(api);
             }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
             // Jersey names an unknown charset with java.nio's exceptions, RESTEasy with java.io's.
             if (t instanceof IllegalCharsetNameException || t instanceof UnsupportedCharsetException
                     || t instanceof UnsupportedEncodingException) {

@@ -16,7 +16,7 @@ public record ChallengeView(String status, String factor, Details additionalDeta
         }
     }
 
-    public static ChallengeView of(Enrolment enrolment, Factor factor) {
+    public static ChallengeView of(Enrolment.Started enrolment, Factor factor) {
         return new ChallengeView("CHALLENGE", factor.name(), new Details("CHALLENGE", enrolment.key(), enrolment.uri()));
     }
 }

@@ -1,9 +1,8 @@
 package dev.stepup.registration.boundary;
 
-import dev.stepup.identity.control.Caller;
-import dev.stepup.identity.control.CurrentCaller;
+import dev.stepup.authentication.boundary.CurrentCaller;
+import dev.stepup.authentication.control.Caller;
 import dev.stepup.identity.entity.Role;
-import dev.stepup.otp.boundary.VerificationAnswers;
 import dev.stepup.otp.control.Verification;
 import dev.stepup.platform.boundary.ApiException;
 import dev.stepup.platform.boundary.RequestBodies;
@@ -20,6 +19,7 @@ import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -51,15 +51,18 @@ public class RegistrationResource {
     @POST
     @RolesAllowed(Role.ANY_AUTHENTICATED)
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response register(@PathParam("factor") String factorName, String body) {
-        Factor factor = factor(factorName);
+    public Response register(@PathParam("factor") Factor factor, String body) {
         Caller me = caller.get();
         RegistrationRequest request = bodies.read(body, RegistrationRequest.class);
         if (GENERATE_SECRET.equals(request.action())) {
             Enrolment enrolment = registrations.generateSecret(me.id(), me.name(), factor);
-            return Response.ok(ChallengeView.of(enrolment, factor))
-                    .cacheControl(noStore())
-                    .build();
+            if (enrolment instanceof Enrolment.Started started) {
+                return Response.ok(ChallengeView.of(started, factor)).cacheControl(noStore()).build();
+            }
+            if (enrolment instanceof Enrolment.AlreadyRegistered) {
+                return Responses.error(409, "MFA-0002", "Already registered for " + factor);
+            }
+            return Responses.error(409, "MFA-0009", "The registration changed at the same moment; try again");
         }
         if (VERIFY.equals(request.action())) {
             Verification result = registrations.confirm(me.id(), factor, request.otp());
@@ -76,8 +79,7 @@ public class RegistrationResource {
 
     @GET
     @RolesAllowed(Role.ANY_AUTHENTICATED)
-    public StatusView status(@PathParam("factor") String factorName) {
-        Factor factor = factor(factorName);
+    public StatusView status(@PathParam("factor") Factor factor) {
         return StatusView.of(registrations.status(caller.get().id(), factor), factor);
     }
 
@@ -85,8 +87,7 @@ public class RegistrationResource {
     @Path("qr")
     @RolesAllowed(Role.ANY_AUTHENTICATED)
     @Produces({"image/svg+xml", "image/png", MediaType.APPLICATION_JSON})
-    public Response qr(@PathParam("factor") String factorName, @jakarta.ws.rs.HeaderParam("Accept") String accept) {
-        Factor factor = factor(factorName);
+    public Response qr(@PathParam("factor") Factor factor, @HeaderParam("Accept") String accept) {
         Caller me = caller.get();
         String uri = registrations.pendingUri(me.id(), me.name(), factor).orElseThrow(() ->
                 new ApiException(409, "MFA-0003", "No pending challenge: start with GENERATE_SECRET"));
@@ -100,8 +101,7 @@ public class RegistrationResource {
     @DELETE
     @Path("{credential}")
     @RolesAllowed(Role.TENANT_ADMIN)
-    public Response deleteOwn(@PathParam("factor") String factorName, @PathParam("credential") String credential) {
-        Factor factor = factor(factorName);
+    public Response deleteOwn(@PathParam("factor") Factor factor, @PathParam("credential") String credential) {
         Verification result = registrations.deleteOwn(caller.get().id(), factor, credential);
         if (result instanceof Verification.Accepted) {
             return Response.ok(Responses.JSON_PROVIDER.createObjectBuilder()
@@ -113,10 +113,6 @@ public class RegistrationResource {
             return Responses.error(403, "MFA-0006", "The credential is not a valid current code of the registration");
         }
         return VerificationAnswers.shared(result);
-    }
-
-    public static Factor factor(String name) {
-        return Factor.parse(name).orElseThrow(() -> new ApiException(400, "MFA-0001", "Unsupported factor; use TOTP"));
     }
 
     static CacheControl noStore() {

@@ -1,13 +1,9 @@
 package dev.stepup.registration.control;
 
-import dev.stepup.configuration.control.StepUpSettings;
+import dev.stepup.configuration.control.Configurations;
 import dev.stepup.identity.entity.UserId;
-import dev.stepup.otp.control.HashFunction;
-import dev.stepup.otp.control.Purpose;
 import dev.stepup.otp.control.TotpParameters;
-import dev.stepup.otp.control.TotpVerifier;
 import dev.stepup.otp.control.Verification;
-import dev.stepup.platform.boundary.ApiException;
 import dev.stepup.registration.entity.Factor;
 import dev.stepup.registration.entity.Registration;
 import dev.stepup.registration.entity.RegistrationStatus;
@@ -43,7 +39,7 @@ public class Registrations {
     SecretCipher cipher;
 
     @Inject
-    StepUpSettings settings;
+    Configurations configurations;
 
     @Inject
     TotpVerifier verifier;
@@ -60,10 +56,10 @@ public class Registrations {
 
     /**
      * Starts enrolment with a new secret under the parameters now in force, replacing a
-     * pending one; {@code 409 MFA-0002} when the user is registered already.
+     * pending one; not while the user is registered already.
      */
     public Enrolment generateSecret(UserId user, String account, Factor factor) {
-        TotpParameters parameters = settings.current().totp();
+        TotpParameters parameters = configurations.current().totp();
         byte[] secret = new byte[SECRET_BYTES];
         RANDOM.nextBytes(secret);
         String key = new Base32().encodeAsString(secret);
@@ -73,11 +69,12 @@ public class Registrations {
         // One conditional update, so a VERIFY committing at the same moment is never overwritten;
         // replay and throttle state stay as they are.
         int replaced = em.createQuery("update Registration r set r.secretCiphertext = :ciphertext, r.keyId = :keyId,"
-                        + " r.hashFunction = :hash, r.digits = :digits, r.timeStep = :timeStep, r.createdAt = :now,"
+                        + " r.totp.hashFunction = :hash, r.totp.digits = :digits, r.totp.timeStepSeconds = :timeStep,"
+                        + " r.createdAt = :now,"
                         + " r.confirmedAt = null where r.identityId = :id and r.factor = :factor and r.status = :challenge")
                 .setParameter("ciphertext", sealed.ciphertext())
                 .setParameter("keyId", sealed.keyId())
-                .setParameter("hash", parameters.hashFunction().name())
+                .setParameter("hash", parameters.hashFunction())
                 .setParameter("digits", parameters.digits())
                 .setParameter("timeStep", parameters.timeStepSeconds())
                 .setParameter("now", now)
@@ -87,20 +84,19 @@ public class Registrations {
                 .executeUpdate();
         if (replaced == 0) {
             if (find(user, factor).isPresent()) {
-                throw new ApiException(409, "MFA-0002", "Already registered for " + factor);
+                return new Enrolment.AlreadyRegistered();
             }
             Registration registration = new Registration(user.value(), factor);
-            registration.challenge(sealed.ciphertext(), sealed.keyId(), parameters.hashFunction().name(),
-                    parameters.digits(), parameters.timeStepSeconds(), now);
+            registration.challenge(sealed.ciphertext(), sealed.keyId(), parameters, now);
             em.persist(registration);
             try {
                 em.flush();
             } catch (PersistenceException e) {
-                throw new ApiException(409, "MFA-0009", "The registration changed at the same moment; try again");
+                return new Enrolment.Interrupted();
             }
         }
         changes.fire(new RegistrationChanged(RegistrationChanged.Kind.CHALLENGE_STARTED, user, user, factor));
-        return new Enrolment(key, OtpauthUri.of(issuer, account, key, parameters));
+        return new Enrolment.Started(key, OtpauthUri.of(issuer, account, key, parameters));
     }
 
     /** {@code VERIFY}: confirms the pending enrolment with its first code. */
@@ -144,8 +140,7 @@ public class Registrations {
                             TotpVerifier.boundTo(user, factor));
                     String key = new Base32().encodeAsString(secret);
                     Arrays.fill(secret, (byte) 0);
-                    return OtpauthUri.of(issuer, account, key, new TotpParameters(
-                            HashFunction.valueOf(r.hashFunction()), r.digits(), r.timeStep()));
+                    return OtpauthUri.of(issuer, account, key, r.totp());
                 });
     }
 

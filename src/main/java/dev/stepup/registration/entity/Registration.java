@@ -1,6 +1,8 @@
 package dev.stepup.registration.entity;
 
+import dev.stepup.otp.control.TotpParameters;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -38,13 +40,8 @@ public class Registration {
     @Column(name = "key_id")
     private String keyId;
 
-    @Column(name = "hash_function")
-    private String hashFunction;
-
-    private int digits;
-
-    @Column(name = "time_step")
-    private int timeStep;
+    @Embedded
+    private TotpParameters totp;
 
     @Column(name = "created_at")
     private Instant createdAt;
@@ -80,13 +77,11 @@ public class Registration {
     }
 
     /** Starts (or restarts) enrolment with a new secret; replay and throttle state are kept. */
-    public void challenge(String secretCiphertext, String keyId, String hashFunction, int digits, int timeStep, Instant now) {
+    public void challenge(String secretCiphertext, String keyId, TotpParameters totp, Instant now) {
         this.status = RegistrationStatus.CHALLENGE;
         this.secretCiphertext = secretCiphertext;
         this.keyId = keyId;
-        this.hashFunction = hashFunction;
-        this.digits = digits;
-        this.timeStep = timeStep;
+        this.totp = totp;
         this.createdAt = now;
         this.confirmedAt = null;
     }
@@ -111,16 +106,8 @@ public class Registration {
         return keyId;
     }
 
-    public String hashFunction() {
-        return hashFunction;
-    }
-
-    public int digits() {
-        return digits;
-    }
-
-    public int timeStep() {
-        return timeStep;
+    public TotpParameters totp() {
+        return totp;
     }
 
     public Instant createdAt() {

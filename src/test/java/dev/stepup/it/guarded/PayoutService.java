@@ -1,6 +1,6 @@
 package dev.stepup.it.guarded;
 
-import dev.stepup.stepup.boundary.StepUpRequired;
+import dev.stepup.elevation.boundary.StepUpRequired;
 import dev.stepup.platform.boundary.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;

@@ -1,6 +1,6 @@
 package dev.stepup.it.guarded;
 
-import dev.stepup.stepup.boundary.StepUpRequired;
+import dev.stepup.elevation.boundary.StepUpRequired;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;

@@ -1,0 +1,92 @@
+package dev.stepup.authentication.boundary;
+
+import dev.stepup.authentication.control.BearerTokens;
+import dev.stepup.authentication.control.BrowserSessions;
+import dev.stepup.authentication.control.Caller;
+import dev.stepup.identity.control.ApiTokens;
+import dev.stepup.platform.boundary.RequestCookies;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.security.enterprise.AuthenticationStatus;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one authentication mechanism of the application. It reads the {@code Authorization}
+ * header ({@code TOKEN <api token>} or {@code Bearer <jwt>}) or, without one, the web UI's
+ * session cookie (whose state-changing requests {@code CsrfCheck} guards); a caller it recognises is handed to the container
+ * with its roles as groups and kept as the request attribute {@link Caller#ATTRIBUTE}.
+ * It never answers by itself: refused or missing credentials leave the request anonymous,
+ * and the role check of each resource method answers {@code 401 AU-0000}.
+ */
+@ApplicationScoped
+public class CallerAuthentication implements HttpAuthenticationMechanism {
+
+    private static final Logger LOG = Logger.getLogger(CallerAuthentication.class.getName());
+
+    @Inject
+    ApiTokens tokens;
+
+    @Inject
+    BearerTokens bearerTokens;
+
+    @Inject
+    BrowserSessions sessions;
+
+    @Override
+    public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
+                                                HttpMessageContext context) {
+        String header = request.getHeader("Authorization");
+        String session = null;
+        if (header == null || header.isBlank()) {
+            session = sessionCookie(request);
+            if (session == null) {
+                return context.doNothing();
+            }
+        }
+        Optional<Caller> caller;
+        try {
+            caller = session == null ? authenticate(header.strip()) : sessions.authenticate(session);
+        } catch (RuntimeException e) {
+            // Fail closed: a broken credential store refuses, it never lets a request through.
+            LOG.log(Level.SEVERE, "Authentication failed with an error; the request stays anonymous", e);
+            caller = Optional.empty();
+        }
+        if (caller.isEmpty()) {
+            request.setAttribute(Caller.REFUSED_ATTRIBUTE, Boolean.TRUE);
+            return context.doNothing();
+        }
+        request.setAttribute(Caller.ATTRIBUTE, caller.get());
+        if (session != null) {
+            request.setAttribute(BrowserSessions.SESSION_ATTRIBUTE, session);
+            request.setAttribute(BrowserSessions.CSRF_ATTRIBUTE, BrowserSessions.csrfToken(session));
+        }
+        return context.notifyContainerAboutLogin(caller.get().id().value(), caller.get().roles());
+    }
+
+    /** The value of the request's session cookie, valid or not; null without one. */
+    static String sessionCookie(HttpServletRequest request) {
+        return RequestCookies.value(request, BrowserSessions.COOKIE);
+    }
+
+    private Optional<Caller> authenticate(String header) {
+        int space = header.indexOf(' ');
+        if (space < 0) {
+            return Optional.empty();
+        }
+        String scheme = header.substring(0, space);
+        String credentials = header.substring(space + 1).strip();
+        if ("TOKEN".equalsIgnoreCase(scheme)) {
+            return tokens.authenticate(credentials).map(identity -> Caller.of(identity, Caller.Scheme.TOKEN));
+        }
+        if ("Bearer".equalsIgnoreCase(scheme)) {
+            return bearerTokens.authenticate(credentials);
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.stepup.authentication.boundary;
+
+import dev.stepup.authentication.control.Caller;
+import dev.stepup.platform.boundary.ApiException;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Optional;
+
+/** The caller of the current request, as {@link CallerAuthentication} established it. */
+@RequestScoped
+public class CurrentCaller {
+
+    @Inject
+    HttpServletRequest request;
+
+    public Optional<Caller> find() {
+        return Optional.ofNullable((Caller) request.getAttribute(Caller.ATTRIBUTE));
+    }
+
+    /** The caller; {@code 401 AU-0000} if there is none (the role check normally answers first). */
+    public Caller get() {
+        return find().orElseThrow(ApiException::unauthenticated);
+    }
+}

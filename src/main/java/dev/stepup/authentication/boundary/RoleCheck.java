@@ -1,0 +1,78 @@
+package dev.stepup.authentication.boundary;
+
+import dev.stepup.authentication.control.Caller;
+import dev.stepup.platform.boundary.ApiException;
+import jakarta.annotation.Priority;
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.DynamicFeature;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.FeatureContext;
+import jakarta.ws.rs.ext.Provider;
+import java.lang.reflect.AnnotatedElement;
+
+/**
+ * Enforces {@code @PermitAll}, {@code @RolesAllowed} and {@code @DenyAll} on every JAX-RS
+ * method, before the body is read: a method annotation wins over its class's, and a
+ * method with neither is denied, so a new method is closed until someone opens it.
+ * {@code @RolesAllowed("**")} admits any authenticated caller. Answers the contract's
+ * {@code 401 AU-0000} and {@code 403 AU-0403} the same way on every server.
+ */
+@Provider
+public class RoleCheck implements DynamicFeature {
+
+    @Override
+    public void configure(ResourceInfo resource, FeatureContext context) {
+        Rule rule = rule(resource.getResourceMethod());
+        if (rule == null) {
+            rule = rule(resource.getResourceClass());
+        }
+        context.register(new Check(rule == null ? Rule.DENY : rule), Priorities.AUTHORIZATION);
+    }
+
+    private static Rule rule(AnnotatedElement element) {
+        if (element.isAnnotationPresent(DenyAll.class)) {
+            return Rule.DENY;
+        }
+        if (element.isAnnotationPresent(PermitAll.class)) {
+            return Rule.PERMIT;
+        }
+        RolesAllowed roles = element.getAnnotation(RolesAllowed.class);
+        return roles == null ? null : new Rule(roles.value());
+    }
+
+    /** {@code roles == null} permits everyone; an empty array denies everyone. */
+    record Rule(String[] roles) {
+        static final Rule PERMIT = new Rule(null);
+        static final Rule DENY = new Rule(new String[0]);
+    }
+
+    @Priority(Priorities.AUTHORIZATION)
+    static final class Check implements ContainerRequestFilter {
+
+        private final Rule rule;
+
+        Check(Rule rule) {
+            this.rule = rule;
+        }
+
+        @Override
+        public void filter(ContainerRequestContext request) {
+            // OPTIONS only tells which methods a path has; the runtime answers it by itself.
+            if (rule.roles() == null || "OPTIONS".equals(request.getMethod())) {
+                return;
+            }
+            Caller caller = (Caller) request.getProperty(Caller.ATTRIBUTE);
+            if (caller == null) {
+                throw ApiException.unauthenticated();
+            }
+            if (!caller.hasAnyRole(rule.roles())) {
+                throw ApiException.forbidden();
+            }
+        }
+    }
+}

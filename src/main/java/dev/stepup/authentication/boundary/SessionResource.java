@@ -1,0 +1,91 @@
+package dev.stepup.authentication.boundary;
+
+import dev.stepup.authentication.control.BrowserSessions;
+import dev.stepup.authentication.control.Caller;
+import dev.stepup.authentication.control.SignIn;
+import dev.stepup.authentication.control.SignIns;
+import dev.stepup.identity.entity.Role;
+import dev.stepup.platform.boundary.ApiException;
+import dev.stepup.platform.boundary.RequestBodies;
+import dev.stepup.platform.boundary.Responses;
+import dev.stepup.platform.control.Transport;
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+
+/**
+ * The web UI's browser session: sign in with username and password ({@code POST}) and sign
+ * out ({@code DELETE}); {@code GET /api/me} tells who is signed in. Signing in over a
+ * session ends that one: a browser holds one session at a time. The session cookie is
+ * {@code HttpOnly; SameSite=Strict; Path=/}, {@code Secure} over HTTPS, and lives until the
+ * browser closes or the server ends the session.
+ */
+@ApplicationScoped
+@Path("session")
+@DenyAll
+@Produces(Responses.JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class SessionResource {
+
+    @Inject
+    BrowserSessions sessions;
+
+    @Inject
+    SignIns signIns;
+
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    RequestBodies bodies;
+
+    @Inject
+    Transport transport;
+
+    @Inject
+    HttpServletRequest request;
+
+    @POST
+    @PermitAll
+    public Response signIn(String body) {
+        SignInRequest credentials = bodies.read(body, SignInRequest.class);
+        SignIn outcome = signIns.signIn(credentials.username(), credentials.password().toCharArray(),
+                CallerAuthentication.sessionCookie(request));
+        if (outcome instanceof SignIn.SignedIn signedIn) {
+            return Response.ok(SessionView.of(signedIn.caller(), BrowserSessions.csrfToken(signedIn.cookieValue())))
+                    .header("Set-Cookie", transport.cookie(request, BrowserSessions.COOKIE, signedIn.cookieValue(), -1))
+                    .header("Cache-Control", "no-store")
+                    .build();
+        }
+        if (outcome instanceof SignIn.Throttled throttled) {
+            long seconds = throttled.retryAfterSeconds();
+            String message = throttled.atOnce() ? "Too many sign-ins with this username at once; try again in " + seconds + " s"
+                    : "Too many failed sign-ins; try again in " + seconds + " s";
+            throw new ApiException(429, "AU-0429", message, null, Map.of("Retry-After", Long.toString(seconds)));
+        }
+        throw new ApiException(401, "AU-0000", "Wrong username or password");
+    }
+
+    @DELETE
+    @RolesAllowed(Role.ANY_AUTHENTICATED)
+    public Response signOut() {
+        Caller current = caller.get();
+        if (request.getAttribute(BrowserSessions.SESSION_ATTRIBUTE) instanceof String session) {
+            sessions.signOut(session, current);
+        }
+        return Response.noContent()
+                .header("Set-Cookie", transport.cookie(request, BrowserSessions.COOKIE, "", 0))
+                .build();
+    }
+}

@@ -1,0 +1,21 @@
+package dev.stepup.authentication.control;
+
+/** What a password sign-in came to: a value, mapped to HTTP by the boundary. */
+public sealed interface SignIn {
+
+    /** A new session: who signed in and the cookie value, seen only here. */
+    record SignedIn(Caller caller, String cookieValue) implements SignIn {
+        @Override
+        public String toString() {
+            return "SignedIn[" + caller + "]";
+        }
+    }
+
+    /** Wrong username or password (or an inactive user): told apart from nothing else. */
+    record Refused() implements SignIn {
+    }
+
+    /** Too many failures of this name, or too many sign-ins with it at once: try again later. */
+    record Throttled(long retryAfterSeconds, boolean atOnce) implements SignIn {
+    }
+}
