@@ -12,7 +12,7 @@ import java.util.Map;
  * the feature packages because it names what they share: the API's path and the roles.
  */
 @ApplicationPath("api")
-@DeclareRoles({Role.TENANT_ADMIN, Role.IDENTITY_VIEWER, Role.IDENTITY_MANAGER})
+@DeclareRoles({Role.TENANT_ADMIN, Role.IDENTITY_VIEWER, Role.IDENTITY_MANAGER, Role.STEP_UP_VERIFIER})
 public class StepUpApplication extends Application {
 
     /**

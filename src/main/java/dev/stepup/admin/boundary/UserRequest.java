@@ -39,8 +39,8 @@ public record UserRequest(
     /** An admin role as it travels: {@code {"name": "TenantAdmin"}}. */
     public record RoleName(
             @NotNull(message = "adminRoles[].name is required")
-            @Pattern(regexp = "TenantAdmin|IdentityViewer|IdentityManager",
-                    message = "adminRoles[].name must be TenantAdmin, IdentityViewer or IdentityManager")
+            @Pattern(regexp = "TenantAdmin|IdentityViewer|IdentityManager|StepUpVerifier",
+                    message = "adminRoles[].name must be TenantAdmin, IdentityViewer, IdentityManager or StepUpVerifier")
             String name) {
     }
 }

@@ -75,6 +75,10 @@ public class UsersResource {
         }
         Set<String> roles = request.adminRoles() == null ? Set.of()
                 : request.adminRoles().stream().map(UserRequest.RoleName::name).collect(Collectors.toSet());
+        if (roles.contains(Role.STEP_UP_VERIFIER) && (type != IdentityType.ServiceIdentity || roles.size() > 1)) {
+            throw ApiException.badRequest("StepUpVerifier is given to a ServiceIdentity alone: it opens the verifier"
+                    + " endpoints and nothing else", Map.of("field", "adminRoles"));
+        }
         IdentityStatus status = request.status() == null ? IdentityStatus.active : IdentityStatus.valueOf(request.status());
         Creation creation = identities.create(new NewIdentity(type, username.strip(), request.email(), request.firstName(),
                 request.lastName(), request.password() == null ? null : request.password().toCharArray(), status, roles),

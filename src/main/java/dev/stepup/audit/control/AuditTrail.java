@@ -61,7 +61,7 @@ public class AuditTrail {
             case DELETE_REGISTRATION -> "DELETE_CREDENTIAL_CHECK";
             case STEP_UP -> "STEP_UP";
         };
-        record(type, event.outcome().name(), event.user(), event.user(), null);
+        record(type, event.outcome().name(), event.actor(), event.user(), null);
     }
 
     void registration(@Observes RegistrationChanged event) {

@@ -82,7 +82,7 @@ public class CallerAuthentication implements HttpAuthenticationMechanism {
         String scheme = header.substring(0, space);
         String credentials = header.substring(space + 1).strip();
         if ("TOKEN".equalsIgnoreCase(scheme)) {
-            return tokens.authenticate(credentials).map(identity -> Caller.of(identity, Caller.Scheme.TOKEN));
+            return tokens.authenticate(credentials).map(Caller::byToken);
         }
         if ("Bearer".equalsIgnoreCase(scheme)) {
             return bearerTokens.authenticate(credentials);

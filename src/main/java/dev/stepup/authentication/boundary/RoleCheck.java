@@ -1,6 +1,7 @@
 package dev.stepup.authentication.boundary;
 
 import dev.stepup.authentication.control.Caller;
+import dev.stepup.identity.entity.Role;
 import dev.stepup.platform.boundary.ApiException;
 import jakarta.annotation.Priority;
 import jakarta.annotation.security.DenyAll;
@@ -19,7 +20,8 @@ import java.lang.reflect.AnnotatedElement;
  * Enforces {@code @PermitAll}, {@code @RolesAllowed} and {@code @DenyAll} on every JAX-RS
  * method, before the body is read: a method annotation wins over its class's, and a
  * method with neither is denied, so a new method is closed until someone opens it.
- * {@code @RolesAllowed("**")} admits any authenticated caller. Answers the contract's
+ * {@code @RolesAllowed("**")} admits any authenticated caller but a {@code StepUpVerifier},
+ * which only methods naming that role admit. Answers the contract's
  * {@code 401 AU-0000} and {@code 403 AU-0403} the same way on every server.
  */
 @Provider
@@ -49,6 +51,10 @@ public class RoleCheck implements DynamicFeature {
     record Rule(String[] roles) {
         static final Rule PERMIT = new Rule(null);
         static final Rule DENY = new Rule(new String[0]);
+
+        boolean names(String role) {
+            return java.util.Arrays.asList(roles).contains(role);
+        }
     }
 
     @Priority(Priorities.AUTHORIZATION)
@@ -70,7 +76,9 @@ public class RoleCheck implements DynamicFeature {
             if (caller == null) {
                 throw ApiException.unauthenticated();
             }
-            if (!caller.hasAnyRole(rule.roles())) {
+            if (!caller.hasAnyRole(rule.roles()) || caller.hasRole(Role.STEP_UP_VERIFIER) && !rule.names(Role.STEP_UP_VERIFIER)) {
+                // A verifier's token opens the verifier endpoints and nothing else, not even
+                // what any authenticated caller may do.
                 throw ApiException.forbidden();
             }
         }

@@ -30,6 +30,7 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
@@ -72,6 +73,11 @@ public class BearerTokens {
     @ConfigProperty(name = "mp.jwt.verify.audiences")
     Optional<String> audiences;
 
+    /** Comma-separated {@code acr} values that prove a step-up at the identity provider; none by default. */
+    @Inject
+    @ConfigProperty(name = "stepup.jwt.step.up.acr")
+    Optional<String> stepUpAcr;
+
     @Inject
     ExternalUsers users;
 
@@ -94,7 +100,7 @@ public class BearerTokens {
         if (name.isEmpty()) {
             return Optional.empty();
         }
-        Set<String> roles = groups(claims).stream().filter(Role.ALL::contains).collect(Collectors.toSet());
+        Set<String> roles = groups(claims).stream().filter(Role.ADMIN::contains).collect(Collectors.toSet());
         Optional<Identity> identity;
         try {
             identity = users.findOrCreate(name.get());
@@ -102,9 +108,31 @@ public class BearerTokens {
             // A parallel first request of the same user created it a moment ago.
             identity = users.findOrCreate(name.get());
         }
+        Instant providerStepUpAt = providerStepUp(claims);
+        String sid = claims.getClaim("sid") instanceof String text && !text.isEmpty() ? text : null;
         return identity
                 .filter(Identity::isActive)
-                .map(user -> new Caller(user.id(), user.username(), Role.effective(roles), Caller.Scheme.BEARER));
+                .map(user -> new Caller(user.id(), user.username(), Role.effective(roles), Caller.Scheme.BEARER,
+                        Credential.bearer(claims.getIssuer(), sid, user.id()), providerStepUpAt));
+    }
+
+    /** The {@code acr} values that count as a step-up by the identity provider (RFC 9470). */
+    public List<String> stepUpAcr() {
+        return stepUpAcr.map(values -> Arrays.stream(values.split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList())
+                .orElse(List.of());
+    }
+
+    /** When the provider stepped the user up: {@code auth_time}, if {@code acr} is one that counts. */
+    private Instant providerStepUp(JWTClaimsSet claims) {
+        Object acr = claims.getClaim("acr");
+        Object authTime = claims.getClaim("auth_time");
+        if (!(acr instanceof String value) || !stepUpAcr().contains(value)) {
+            return null;
+        }
+        if (authTime instanceof java.util.Date date) {
+            return date.toInstant();
+        }
+        return authTime instanceof Number seconds ? Instant.ofEpochSecond(seconds.longValue()) : null;
     }
 
     private static Optional<String> name(JWTClaimsSet claims) {

@@ -98,7 +98,7 @@ public class BrowserSessions {
         if (session.lastSeenAt().plus(LAST_SEEN_RESOLUTION).isBefore(now)) {
             session.seen(now);
         }
-        return identity.map(user -> Caller.of(user, Caller.Scheme.SESSION));
+        return identity.map(user -> Caller.bySession(user, hash));
     }
 
     /** Ends the session the cookie value names. */

@@ -3,13 +3,18 @@ package dev.stepup.authentication.control;
 import dev.stepup.identity.entity.Identity;
 import dev.stepup.identity.entity.Role;
 import dev.stepup.identity.entity.UserId;
+import java.time.Instant;
 import java.util.Set;
 
 /**
  * Who is calling, as the authentication mechanism established it: the identity, its
- * effective roles and the scheme it used. Kept as a request attribute.
+ * effective roles, the scheme it used and the credential it came with. A Bearer JWT whose
+ * {@code acr} is one of {@code stepup.jwt.step.up.acr} also says when its identity provider
+ * stepped the user up ({@code providerStepUpAt}, its {@code auth_time}); null otherwise.
+ * Kept as a request attribute.
  */
-public record Caller(UserId id, String name, Set<String> roles, Scheme scheme) {
+public record Caller(UserId id, String name, Set<String> roles, Scheme scheme, Credential credential,
+                     Instant providerStepUpAt) {
 
     public static final String ATTRIBUTE = "dev.stepup.caller";
 
@@ -20,9 +25,16 @@ public record Caller(UserId id, String name, Set<String> roles, Scheme scheme) {
         TOKEN, BEARER, SESSION
     }
 
-    /** The caller an identity is when it authenticated by {@code scheme}: its effective roles. */
-    public static Caller of(Identity identity, Scheme scheme) {
-        return new Caller(identity.id(), identity.username(), Role.effective(identity.roles()), scheme);
+    /** The caller an identity is when it came with its API token. */
+    public static Caller byToken(Identity identity) {
+        return new Caller(identity.id(), identity.username(), Role.effective(identity.roles()), Scheme.TOKEN,
+                Credential.token(identity.id()), null);
+    }
+
+    /** The caller an identity is when it came with the browser session {@code sessionHash}. */
+    public static Caller bySession(Identity identity, String sessionHash) {
+        return new Caller(identity.id(), identity.username(), Role.effective(identity.roles()), Scheme.SESSION,
+                Credential.session(sessionHash), null);
     }
 
     public boolean hasRole(String role) {

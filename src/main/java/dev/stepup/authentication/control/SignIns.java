@@ -7,6 +7,7 @@ import dev.stepup.identity.control.PasswordHashes;
 import dev.stepup.identity.entity.Identity;
 import dev.stepup.identity.entity.UserId;
 import dev.stepup.otp.control.ThrottlePolicy;
+import dev.stepup.platform.control.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -109,6 +110,6 @@ public class SignIns {
         identities.upgradeHash(identity.get(), password);
         String cookie = sessions.open(identity.get().id(), replacing);
         changes.fire(new SessionChanged(SessionChanged.Kind.SIGNED_IN, identity.get().id(), identity.get().id()));
-        return Optional.of(new SignIn.SignedIn(Caller.of(identity.get(), Caller.Scheme.SESSION), cookie));
+        return Optional.of(new SignIn.SignedIn(Caller.bySession(identity.get(), Secrets.sha256(cookie)), cookie));
     }
 }

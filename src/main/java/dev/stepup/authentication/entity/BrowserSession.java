@@ -29,6 +29,9 @@ public class BrowserSession {
     @Column(name = "last_seen_at")
     private Instant lastSeenAt;
 
+    @Column(name = "stepped_up_at")
+    private Instant steppedUpAt;
+
     protected BrowserSession() {
     }
 
@@ -49,6 +52,11 @@ public class BrowserSession {
 
     public UserId identityId() {
         return new UserId(identityId);
+    }
+
+    /** When this session last stepped up; null if it never did. */
+    public Instant steppedUpAt() {
+        return steppedUpAt;
     }
 
     public void seen(Instant now) {

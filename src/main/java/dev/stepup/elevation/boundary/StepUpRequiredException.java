@@ -21,9 +21,10 @@ public class StepUpRequiredException extends ApiException {
     /** The refusal for {@code caller}, with the RFC 9470 challenge if it came with a Bearer token. */
     static StepUpRequiredException of(Caller caller, GuardDecision.StepUpNeeded needed) {
         if (caller.scheme() == Caller.Scheme.BEARER) {
+            String acr = needed.acrValues().isEmpty() ? "" : ", acr_values=\"" + String.join(" ", needed.acrValues()) + "\"";
             return new StepUpRequiredException(Map.of("WWW-Authenticate",
-                    "Bearer error=\"insufficient_user_authentication\", error_description=\"" + MESSAGE
-                            + "\", max_age=" + needed.maxAgeSeconds()));
+                    "Bearer error=\"insufficient_user_authentication\", error_description=\"" + MESSAGE + "\""
+                            + acr + ", max_age=" + needed.maxAgeSeconds()));
         }
         return new StepUpRequiredException(Map.of());
     }

@@ -4,17 +4,18 @@ import dev.stepup.authentication.boundary.CurrentCaller;
 import dev.stepup.authentication.control.Caller;
 import dev.stepup.configuration.control.Configurations;
 import dev.stepup.configuration.control.StepUpConfiguration;
-import dev.stepup.elevation.control.CompletionIds;
 import dev.stepup.elevation.control.StepUpGuard;
+import dev.stepup.elevation.control.StepUpOutcome;
+import dev.stepup.elevation.control.StepUps;
+import dev.stepup.identity.control.Identities;
+import dev.stepup.identity.entity.Identity;
 import dev.stepup.identity.entity.Role;
 import dev.stepup.otp.control.Verification;
 import dev.stepup.platform.boundary.ApiException;
 import dev.stepup.platform.boundary.RequestBodies;
 import dev.stepup.platform.boundary.Responses;
 import dev.stepup.registration.boundary.VerificationAnswers;
-import dev.stepup.registration.control.Purpose;
 import dev.stepup.registration.control.Registrations;
-import dev.stepup.registration.control.TotpVerifier;
 import dev.stepup.registration.entity.Factor;
 import dev.stepup.registration.entity.RegistrationStatus;
 import jakarta.annotation.security.DenyAll;
@@ -38,7 +39,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
-/** Step-up: {@code /api/step-up/authenticate/{factor}} and {@code /api/step-up/status}. */
+/**
+ * Step-up: the caller's own ({@code /api/step-up/authenticate/{factor}}, {@code /status}), and
+ * the two endpoints of applications beside StepUp, for their {@code StepUpVerifier} services.
+ */
 @ApplicationScoped
 @Path("step-up")
 @DenyAll
@@ -46,10 +50,10 @@ import java.util.Optional;
 public class StepUpResource {
 
     @Inject
-    TotpVerifier verifier;
+    StepUps stepUps;
 
     @Inject
-    CompletionIds completionIds;
+    Identities identities;
 
     @Inject
     Configurations configurations;
@@ -80,16 +84,71 @@ public class StepUpResource {
     public Response authenticate(@PathParam("factor") Factor factor, String body) {
         Caller me = caller.get();
         StepUpRequest stepUp = bodies.read(body, StepUpRequest.class);
-        Verification result = verifier.verify(me.id(), factor, Purpose.STEP_UP, stepUp.otp());
-        if (result instanceof Verification.Accepted) {
-            StepUpConfiguration current = configurations.current();
-            String completion = completionIds.create(me.id(), current.completedCookieMaxAge());
+        StepUpOutcome outcome = stepUps.authenticate(me, factor, stepUp.otp());
+        if (outcome instanceof StepUpOutcome.Succeeded succeeded) {
             request.setAttribute(CompletionCookieFilter.ATTRIBUTE,
-                    new CompletionCookieFilter.Issued(completion, current.completedCookieMaxAgeSeconds()));
+                    new CompletionCookieFilter.Issued(succeeded.completion(), stepUps.completionMaxAgeSeconds()));
             return Response.ok(Map.of("result", "SUCCESS")).build();
         }
+        return failed(((StepUpOutcome.NotAccepted) outcome).verification(), Map.of("result", "FAILED"));
+    }
+
+    /**
+     * An application beside StepUp uses up the completion its user's browser carried (way 1).
+     * Anything but the user's unexpired, unused completion, an unknown user included, is
+     * {@code 403 PE-0028}.
+     */
+    @POST
+    @Path("completions/consume")
+    @RolesAllowed(Role.STEP_UP_VERIFIER)
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response consume(String body) {
+        ConsumeRequest consume = bodies.read(body, ConsumeRequest.class);
+        if (consume.completionId() == null) {
+            throw ApiException.badRequest("completionId is required", Map.of("field", "completionId"));
+        }
+        Optional<Identity> user = consume.user(identities);
+        Optional<StepUps.Consumed> used = user.flatMap(u -> stepUps.consume(u.id(), consume.completionId()));
+        if (used.isEmpty()) {
+            throw new StepUpRequiredException(Map.of());
+        }
+        return Response.ok(Responses.JSON_PROVIDER.createObjectBuilder()
+                .add("userId", user.get().id().value())
+                .add("username", user.get().username())
+                .add("factor", used.get().factor().name())
+                .add("verifiedAt", used.get().verifiedAt().toString())
+                .add("validUntil", used.get().validUntil().toString())
+                .build()).build();
+    }
+
+    /**
+     * An application beside StepUp checks a code its user typed into the application's own
+     * page (way 2): the same replay and throttling as the user's own step-up; no cookie.
+     */
+    @POST
+    @Path("verify/{factor}")
+    @RolesAllowed(Role.STEP_UP_VERIFIER)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Transactional(dontRollbackOn = ApiException.class)
+    public Response verify(@PathParam("factor") Factor factor, String body) {
+        VerifyRequest verify = bodies.read(body, VerifyRequest.class);
+        Identity user = verify.user(identities).orElseThrow(() -> new ApiException(404, "U-0001", "User not found"));
+        StepUpOutcome outcome = stepUps.verifyFor(caller.get().id(), user.id(), factor, verify.otp());
+        if (outcome instanceof StepUpOutcome.Succeeded succeeded) {
+            return Response.ok(Responses.JSON_PROVIDER.createObjectBuilder()
+                    .add("result", "SUCCESS")
+                    .add("userId", user.id().value())
+                    .add("validUntil", succeeded.validUntil().toString())
+                    .build()).build();
+        }
+        return failed(((StepUpOutcome.NotAccepted) outcome).verification(),
+                Map.of("result", "FAILED", "userId", user.id().value()));
+    }
+
+    /** A wrong or used code answers {@code 200} with {@code failedBody}; the rest as every verifying path does. */
+    private static Response failed(Verification result, Map<String, String> failedBody) {
         if (result instanceof Verification.Rejected) {
-            return Response.ok(Map.of("result", "FAILED")).build();
+            return Response.ok(failedBody).build();
         }
         return VerificationAnswers.shared(result);
     }

@@ -1,5 +1,7 @@
 package dev.stepup.elevation.control;
 
+import java.util.List;
+
 /** Whether a guarded action may run: a value, turned into {@code 403 PE-0028} by the boundary. */
 public sealed interface GuardDecision {
 
@@ -8,9 +10,11 @@ public sealed interface GuardDecision {
     }
 
     /**
-     * A step-up is needed. {@code maxAgeSeconds} is how old an authentication may be to count
-     * (the window, or 0 for a fresh completion), for the RFC 9470 challenge of Bearer callers.
+     * A step-up is needed. For the RFC 9470 challenge of Bearer callers: {@code maxAgeSeconds}
+     * is how old an authentication may be to count (the window, or 0 for a fresh completion),
+     * {@code acrValues} the {@code acr} values of the identity provider that would count (none
+     * where a completion is needed).
      */
-    record StepUpNeeded(long maxAgeSeconds) implements GuardDecision {
+    record StepUpNeeded(long maxAgeSeconds, List<String> acrValues) implements GuardDecision {
     }
 }

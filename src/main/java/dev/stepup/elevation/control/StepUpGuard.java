@@ -1,17 +1,23 @@
 package dev.stepup.elevation.control;
 
+import dev.stepup.authentication.control.BearerTokens;
 import dev.stepup.authentication.control.Caller;
+import dev.stepup.authentication.control.StepUpWindows;
 import dev.stepup.configuration.control.Configurations;
 import dev.stepup.configuration.control.StepUpConfiguration;
-import dev.stepup.registration.control.Registrations;
-import dev.stepup.registration.entity.Factor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
-/** Decides whether a caller has stepped up recently enough for a guarded action. */
+/**
+ * Decides whether a caller has stepped up recently enough for a guarded action, with the
+ * credential it came with: a step-up in the user's browser does not count for the same user's
+ * API token, nor the other way round.
+ */
 @ApplicationScoped
 public class StepUpGuard {
 
@@ -19,10 +25,13 @@ public class StepUpGuard {
     Configurations configurations;
 
     @Inject
-    Registrations registrations;
+    StepUpWindows windows;
 
     @Inject
     CompletionIds completionIds;
+
+    @Inject
+    BearerTokens bearerTokens;
 
     @Inject
     Clock clock;
@@ -31,17 +40,22 @@ public class StepUpGuard {
     public GuardDecision check(Caller caller, boolean alwaysPrompt, String completion) {
         StepUpConfiguration current = configurations.current();
         if (alwaysPrompt) {
-            return completionIds.consume(caller.id(), completion)
-                    ? new GuardDecision.Passed() : new GuardDecision.StepUpNeeded(0);
+            return completionIds.consume(caller.id(), caller.credential(), completion)
+                    ? new GuardDecision.Passed() : new GuardDecision.StepUpNeeded(0, List.of());
         }
         if (validUntil(caller, current).filter(until -> until.isAfter(clock.instant())).isPresent()) {
             return new GuardDecision.Passed();
         }
-        return new GuardDecision.StepUpNeeded(current.validationWindow().toSeconds());
+        return new GuardDecision.StepUpNeeded(current.validationWindow().toSeconds(), bearerTokens.stepUpAcr());
     }
 
-    /** The end of the caller's current validation window, if it ever stepped up. */
+    /**
+     * The end of the validation window of the caller's credential: from its last step-up here,
+     * or, for a Bearer JWT whose {@code acr} counts, from its {@code auth_time}.
+     */
     public Optional<Instant> validUntil(Caller caller, StepUpConfiguration current) {
-        return registrations.lastStepUp(caller.id(), Factor.TOTP).map(last -> last.plus(current.validationWindow()));
+        return Stream.concat(windows.last(caller).stream(), Stream.ofNullable(caller.providerStepUpAt()))
+                .max(Instant::compareTo)
+                .map(last -> last.plus(current.validationWindow()));
     }
 }

@@ -130,6 +130,24 @@ public class ApiTokens {
                 .executeUpdate();
     }
 
+    /** The identity's token stepped up at {@code at}: its validation window starts again. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void markSteppedUp(UserId identity, Instant at) {
+        em.createQuery("update ApiToken t set t.steppedUpAt = :at where t.identityId = :id")
+                .setParameter("at", at)
+                .setParameter("id", identity.value())
+                .executeUpdate();
+    }
+
+    /** When the identity's token last stepped up, if it ever did. */
+    public Optional<Instant> steppedUpAt(UserId identity) {
+        return em.createQuery("select t.steppedUpAt from ApiToken t where t.identityId = :id", Instant.class)
+                .setParameter("id", identity.value())
+                .getResultStream()
+                .filter(java.util.Objects::nonNull)
+                .findFirst();
+    }
+
     void housekeeping(@Observes HousekeepingDue due) {
         Duration unused = Duration.ofDays(MAX_EXPIRATION_DAYS + graceDays);
         due.clean("expired API tokens", () -> self.purgeUnused(due.now().minus(unused)));

@@ -144,18 +144,6 @@ public class Registrations {
                 });
     }
 
-    /** When the user last stepped up with this factor, if registered and ever. */
-    public Optional<Instant> lastStepUp(UserId user, Factor factor) {
-        return em.createQuery("select r.lastStepUpAt from Registration r where r.identityId = :id"
-                        + " and r.factor = :factor and r.status = :registered", Instant.class)
-                .setParameter("id", user.value())
-                .setParameter("factor", factor)
-                .setParameter("registered", RegistrationStatus.REGISTERED)
-                .getResultStream()
-                .filter(java.util.Objects::nonNull)
-                .findFirst();
-    }
-
     /** A challenge older than its time to live reads as no registration at all. */
     public RegistrationStatus visibleStatus(Registration registration, Instant now) {
         if (registration.status() == RegistrationStatus.CHALLENGE

@@ -12,13 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -118,6 +121,36 @@ public class SecretCipher {
             return cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("A stored secret does not decrypt: wrong key or tampered row", e);
+        }
+    }
+
+    /** A key derived for one purpose from one of the secret keys, named by that key's id. */
+    public record DerivedKey(String keyId, byte[] key) {
+        @Override
+        public String toString() {
+            return "DerivedKey[keyId=" + keyId + "]";
+        }
+    }
+
+    /**
+     * Keys for MACs and keyed hashes, derived from the secret keys for {@code purpose} (HMAC-SHA256
+     * of the purpose under each key, so that no two purposes share a key): the current key's
+     * first, then the previous key's during a rotation.
+     */
+    public List<DerivedKey> derivedKeys(String purpose) {
+        List<DerivedKey> derived = new ArrayList<>();
+        derived.add(derive(currentKeyId, purpose));
+        keys.keySet().stream().filter(id -> !id.equals(currentKeyId)).forEach(id -> derived.add(derive(id, purpose)));
+        return derived;
+    }
+
+    private DerivedKey derive(String keyId, String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(keys.get(keyId).getEncoded(), "HmacSHA256"));
+            return new DerivedKey(keyId, mac.doFinal(("stepup/" + purpose).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is part of every Java runtime", e);
         }
     }
 

@@ -56,8 +56,21 @@ public class TotpVerifier {
     @Inject
     ChallengeLifetime challenges;
 
-    @Transactional
+    /** This bean through its proxy, so that the user's own checks run in a transaction too. */
+    @Inject
+    TotpVerifier self;
+
+    /** Checks a code the user gave. */
     public Verification verify(UserId user, Factor factor, Purpose purpose, String code) {
+        return self.verify(user, user, factor, purpose, code);
+    }
+
+    /**
+     * Checks a code of {@code user}'s on behalf of {@code actor}: the user, or the verifier
+     * service of an application beside StepUp, which the audit names as the actor.
+     */
+    @Transactional
+    public Verification verify(UserId actor, UserId user, Factor factor, Purpose purpose, String code) {
         var otp = Otp.parse(code);
         if (otp.isEmpty()) {
             return new Verification.Malformed();
@@ -73,7 +86,7 @@ public class TotpVerifier {
             }
             Duration wait = throttle.remaining(state.failures, state.lastFailureAt, now);
             if (!wait.isZero()) {
-                verified.fire(new OtpVerified(user, purpose, OtpVerified.Outcome.THROTTLED));
+                verified.fire(new OtpVerified(actor, user, purpose, OtpVerified.Outcome.THROTTLED));
                 return new Verification.Throttled(wait);
             }
             byte[] secret = cipher.open(new SecretCipher.Sealed(state.ciphertext, state.keyId), boundTo(user, factor));
@@ -86,11 +99,11 @@ public class TotpVerifier {
             if (match.accepted()) {
                 if (accept(user, factor, purpose, state, match.step(), now)) {
                     reencryptIfOld(user, factor, state);
-                    verified.fire(new OtpVerified(user, purpose, OtpVerified.Outcome.SUCCESS));
+                    verified.fire(new OtpVerified(actor, user, purpose, OtpVerified.Outcome.SUCCESS));
                     return new Verification.Accepted(match.step());
                 }
             } else if (countFailure(user, factor, state, now)) {
-                verified.fire(new OtpVerified(user, purpose,
+                verified.fire(new OtpVerified(actor, user, purpose,
                         match.replayed() ? OtpVerified.Outcome.REPLAYED : OtpVerified.Outcome.FAILED));
                 return new Verification.Rejected(match.replayed());
             }
@@ -112,11 +125,7 @@ public class TotpVerifier {
     }
 
     private boolean accept(UserId user, Factor factor, Purpose purpose, State state, long step, Instant now) {
-        String set = switch (purpose) {
-            case CONFIRM_REGISTRATION -> ", r.status = :registered, r.confirmedAt = :now";
-            case STEP_UP -> ", r.lastStepUpAt = :now";
-            case DELETE_REGISTRATION -> "";
-        };
+        String set = purpose == Purpose.CONFIRM_REGISTRATION ? ", r.status = :registered, r.confirmedAt = :now" : "";
         var update = em.createQuery("update Registration r set r.lastStep = :step, r.failures = 0, "
                         + "r.lastFailureAt = null, r.lastUsedAt = :now" + set
                         + " where r.identityId = :id and r.factor = :factor and r.status = :status"

@@ -60,9 +60,6 @@ public class Registration {
     @Column(name = "last_failure_at")
     private Instant lastFailureAt;
 
-    @Column(name = "last_step_up_at")
-    private Instant lastStepUpAt;
-
     /** The registration's place in the admin listing, drawn by the database on insert. */
     @Column(name = "list_order", insertable = false, updatable = false)
     private long listOrder;
@@ -120,10 +117,6 @@ public class Registration {
 
     public Instant lastUsedAt() {
         return lastUsedAt;
-    }
-
-    public Instant lastStepUpAt() {
-        return lastStepUpAt;
     }
 
     /** The composite key: one registration per identity and factor. */

@@ -1,0 +1,79 @@
+package dev.stepup.elevation.control;
+
+import dev.stepup.authentication.control.Caller;
+import dev.stepup.authentication.control.StepUpWindows;
+import dev.stepup.configuration.control.Configurations;
+import dev.stepup.configuration.control.StepUpConfiguration;
+import dev.stepup.identity.entity.UserId;
+import dev.stepup.otp.control.Verification;
+import dev.stepup.registration.control.Purpose;
+import dev.stepup.registration.control.TotpVerifier;
+import dev.stepup.registration.entity.Factor;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Step-ups: a caller's own (its credential's window opens and a completion ID is made), a
+ * verification an application beside StepUp asks for on its user's behalf (no window here: the
+ * application keeps it), and the use of a completion by such an application.
+ */
+@ApplicationScoped
+public class StepUps {
+
+    @Inject
+    TotpVerifier verifier;
+
+    @Inject
+    StepUpWindows windows;
+
+    @Inject
+    CompletionIds completionIds;
+
+    @Inject
+    Configurations configurations;
+
+    @Inject
+    Clock clock;
+
+    /** A completion an application used: whose, with which factor, when and until when. */
+    public record Consumed(Factor factor, Instant verifiedAt, Instant validUntil) {
+    }
+
+    /** The caller steps up with a code of its own; in the caller's transaction, so one write transaction. */
+    public StepUpOutcome authenticate(Caller caller, Factor factor, String code) {
+        Verification result = verifier.verify(caller.id(), factor, Purpose.STEP_UP, code);
+        if (!(result instanceof Verification.Accepted)) {
+            return new StepUpOutcome.NotAccepted(result);
+        }
+        StepUpConfiguration current = configurations.current();
+        Instant now = clock.instant();
+        windows.record(caller, now);
+        String completion = completionIds.create(caller.id(), caller.credential(), factor, now,
+                now.plus(current.completedCookieMaxAge()));
+        return new StepUpOutcome.Succeeded(completion, now, now.plus(current.validationWindow()));
+    }
+
+    /** An application's verifier checks a code its user typed into the application's own page. */
+    public StepUpOutcome verifyFor(UserId verifierService, UserId user, Factor factor, String code) {
+        Verification result = verifier.verify(verifierService, user, factor, Purpose.STEP_UP, code);
+        if (!(result instanceof Verification.Accepted)) {
+            return new StepUpOutcome.NotAccepted(result);
+        }
+        Instant now = clock.instant();
+        return new StepUpOutcome.Succeeded(null, now, now.plus(configurations.current().validationWindow()));
+    }
+
+    /** An application uses up the completion its user's browser carried; empty if it may not. */
+    public Optional<Consumed> consume(UserId user, String completion) {
+        return completionIds.consume(user, completion).map(used ->
+                new Consumed(used.factor(), used.verifiedAt(), used.verifiedAt().plus(configurations.current().validationWindow())));
+    }
+
+    /** The completion-cookie lifetime in force. */
+    public long completionMaxAgeSeconds() {
+        return configurations.current().completedCookieMaxAgeSeconds();
+    }
+}
