@@ -1,5 +1,6 @@
 /**
- * Self-service for the signed-in caller: who am I, and my own API token, whose creation is
- * guarded by an always-prompt step-up (the web UI's step-up demo).
+ * Self-service for the signed-in caller: who am I, my own API token (guarded by an
+ * always-prompt step-up), and the way back after losing the device: recovery codes and
+ * {@code POST /api/mfa/recover}.
  */
 package dev.stepup.account;

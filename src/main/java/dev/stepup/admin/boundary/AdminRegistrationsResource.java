@@ -1,6 +1,8 @@
 package dev.stepup.admin.boundary;
 
+import dev.stepup.admin.control.RegistrationResets;
 import dev.stepup.authentication.boundary.CurrentCaller;
+import dev.stepup.elevation.boundary.AdministrationGuard;
 import dev.stepup.identity.control.Identities;
 import dev.stepup.identity.entity.Role;
 import dev.stepup.identity.entity.UserId;
@@ -50,6 +52,12 @@ public class AdminRegistrationsResource {
     @Inject
     CurrentCaller caller;
 
+    @Inject
+    AdministrationGuard administration;
+
+    @Inject
+    RegistrationResets resets;
+
     @GET
     @Path("users/{targetUserId}")
     @RolesAllowed({Role.TENANT_ADMIN, Role.IDENTITY_VIEWER})
@@ -65,8 +73,8 @@ public class AdminRegistrationsResource {
     @Path("users/{targetUserId}")
     @RolesAllowed({Role.TENANT_ADMIN, Role.IDENTITY_MANAGER})
     public Response reset(@PathParam("factor") Factor factor, @PathParam("targetUserId") UserId user) {
-        Refusals.refuseOwnReset(user, caller.get().id());
-        registrations.delete(user, factor, caller.get().id());
+        administration.require(false);
+        Refusals.unlessReset(resets.reset(caller.get(), user, factor));
         return Response.noContent().build();
     }
 
@@ -85,6 +93,7 @@ public class AdminRegistrationsResource {
     @RolesAllowed({Role.TENANT_ADMIN, Role.IDENTITY_MANAGER})
     public Map<String, Integer> purge(@PathParam("factor") Factor factor, @QueryParam("status") String status,
                                       @QueryParam("olderThanHours") String olderThanHours) {
+        administration.require(false);
         if (!RegistrationStatus.CHALLENGE.name().equals(status)) {
             throw ApiException.badRequest("Only status=CHALLENGE can be purged", Map.of("field", "status"));
         }

@@ -1,6 +1,6 @@
 package dev.stepup.admin.boundary;
 
-import dev.stepup.identity.entity.UserId;
+import dev.stepup.admin.control.RegistrationResets;
 import dev.stepup.platform.boundary.ApiException;
 
 /** The refusals the admin endpoints share. */
@@ -14,15 +14,17 @@ final class Refusals {
         return new ApiException(404, "U-0001", "User not found");
     }
 
-    /**
-     * An administrator resets other users' registrations only: one's own goes through
-     * {@code DELETE /api/mfa/register/{factor}/{credential}}, which needs a current code, or
-     * a stolen admin token could replace the admin's second factor.
-     */
-    static void refuseOwnReset(UserId target, UserId caller) {
-        if (target.equals(caller)) {
-            throw new ApiException(403, "AU-0403",
+    /** Passes a reset, or throws its refusal ({@code 403 AU-0403}). */
+    static void unlessReset(RegistrationResets.Outcome outcome) {
+        switch (outcome) {
+            case RESET -> {
+                // done
+            }
+            // Or a stolen admin token could replace the admin's own second factor without a code.
+            case OWN_REGISTRATION -> throw new ApiException(403, "AU-0403",
                     "Your own registration is deleted with a current code: DELETE /api/mfa/register/{factor}/{credential}");
+            case TARGET_IS_TENANT_ADMIN -> throw new ApiException(403, "AU-0403",
+                    "Only a TenantAdmin resets the registration of a TenantAdmin");
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.stepup.admin.boundary;
 
+import dev.stepup.admin.control.RegistrationResets;
 import dev.stepup.authentication.boundary.CurrentCaller;
+import dev.stepup.elevation.boundary.AdministrationGuard;
 import dev.stepup.identity.boundary.TokenRequest;
 import dev.stepup.identity.control.ApiTokens;
 import dev.stepup.identity.control.Creation;
@@ -16,7 +18,6 @@ import dev.stepup.platform.boundary.Page;
 import dev.stepup.platform.boundary.PageRequest;
 import dev.stepup.platform.boundary.RequestBodies;
 import dev.stepup.platform.boundary.Responses;
-import dev.stepup.registration.control.Registrations;
 import dev.stepup.registration.entity.Factor;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -60,12 +61,16 @@ public class UsersResource {
     RequestBodies bodies;
 
     @Inject
-    Registrations registrations;
+    AdministrationGuard administration;
+
+    @Inject
+    RegistrationResets resets;
 
     @POST
     @RolesAllowed(Role.TENANT_ADMIN)
     @Transactional
     public Response create(String body) {
+        administration.require(false);
         UserRequest request = bodies.read(body, UserRequest.class);
         IdentityType type = IdentityType.valueOf(request.type());
         String username = type == IdentityType.User ? request.username() : request.name();
@@ -109,10 +114,13 @@ public class UsersResource {
     @RolesAllowed(Role.TENANT_ADMIN)
     @Transactional
     public Response delete(@PathParam("userId") UserId userId) {
-        if (!identities.delete(userId, caller.get().id())) {
-            throw Refusals.userNotFound();
-        }
-        return Response.noContent().build();
+        administration.require(false);
+        return switch (identities.delete(userId, caller.get().id())) {
+            case DELETED -> Response.noContent().build();
+            case NOT_FOUND -> throw Refusals.userNotFound();
+            case LAST_TENANT_ADMIN -> throw new ApiException(409, "U-0003",
+                    "The last active TenantAdmin cannot be deleted: make another user TenantAdmin first");
+        };
     }
 
     @POST
@@ -120,6 +128,11 @@ public class UsersResource {
     @RolesAllowed(Role.TENANT_ADMIN)
     @Transactional
     public Response createToken(@PathParam("userId") UserId userId, String body) {
+        if (userId.equals(caller.get().id())) {
+            administration.requireOfEveryone(true); // as POST /api/me/tokens, for every caller
+        } else {
+            administration.require(true);
+        }
         int days = bodies.readOptional(body, TokenRequest.class)
                 .map(TokenRequest::tokenExpirationDays)
                 .orElse(ApiTokens.MAX_EXPIRATION_DAYS);
@@ -136,8 +149,8 @@ public class UsersResource {
     @RolesAllowed({Role.TENANT_ADMIN, Role.IDENTITY_MANAGER})
     @Transactional
     public Response resetMfa(@PathParam("userId") UserId userId) {
-        Refusals.refuseOwnReset(userId, caller.get().id());
-        registrations.delete(userId, Factor.TOTP, caller.get().id());
+        administration.require(false);
+        Refusals.unlessReset(resets.reset(caller.get(), userId, Factor.TOTP));
         return Response.noContent().build();
     }
 

@@ -9,6 +9,7 @@ import dev.stepup.identity.entity.UserId;
 import dev.stepup.platform.control.HousekeepingDue;
 import dev.stepup.registration.control.OtpVerified;
 import dev.stepup.registration.control.RegistrationChanged;
+import dev.stepup.registration.entity.StepUpFactor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.enterprise.event.Observes;
@@ -60,8 +61,10 @@ public class AuditTrail {
             case CONFIRM_REGISTRATION -> "ENROLMENT_CONFIRMATION";
             case DELETE_REGISTRATION -> "DELETE_CREDENTIAL_CHECK";
             case STEP_UP -> "STEP_UP";
+            case RECOVER -> "RECOVERY";
         };
-        record(type, event.outcome().name(), event.actor(), event.user(), null);
+        record(type, event.outcome().name(), event.actor(), event.user(),
+                event.kind() == StepUpFactor.RECOVERY_CODE ? "recovery code" : null);
     }
 
     void registration(@Observes RegistrationChanged event) {
@@ -71,6 +74,8 @@ public class AuditTrail {
             case DELETED_OWN -> record("REGISTRATION_DELETED", "SUCCESS", event.actor(), event.target(), "own");
             case DELETED_BY_ADMIN -> record("REGISTRATION_DELETED", "SUCCESS", event.actor(), event.target(), "admin");
             case PURGED -> record("REGISTRATION_DELETED", "SUCCESS", event.actor(), null, "purge of stale challenges");
+            case RECOVERED -> record("REGISTRATION_DELETED", "SUCCESS", event.actor(), event.target(), "recovery code");
+            case RECOVERY_CODES_REPLACED -> record("RECOVERY_CODES_REPLACED", "SUCCESS", event.actor(), event.target(), null);
         }
     }
 
@@ -89,6 +94,7 @@ public class AuditTrail {
             case SIGN_IN_FAILED -> record("SIGN_IN", "FAILED", event.actor(), event.target(), null);
             case SIGN_IN_THROTTLED -> record("SIGN_IN", "THROTTLED", event.actor(), event.target(), null);
             case SIGNED_OUT -> record("SIGN_OUT", "SUCCESS", event.actor(), event.target(), null);
+            case PASSWORD_CONFIRMED -> record("PASSWORD_CONFIRMATION", "SUCCESS", event.actor(), event.target(), null);
         }
     }
 

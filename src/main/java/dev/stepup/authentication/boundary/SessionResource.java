@@ -68,13 +68,38 @@ public class SessionResource {
                     .header("Cache-Control", "no-store")
                     .build();
         }
+        throw refusal(outcome);
+    }
+
+    /**
+     * The signed-in browser's user types the password again: a password confirmation is what
+     * starting an enrolment over a session needs ({@code 403 AU-0006} without a recent one).
+     * A wrong password counts like a failed sign-in.
+     */
+    @POST
+    @Path("confirm")
+    @RolesAllowed(Role.ANY_AUTHENTICATED)
+    public Response confirm(String body) {
+        Caller me = caller.get();
+        if (me.scheme() != Caller.Scheme.SESSION) {
+            throw new ApiException(403, "AU-0403", "Only a browser session confirms its password");
+        }
+        ConfirmRequest confirmation = bodies.read(body, ConfirmRequest.class);
+        SignIn outcome = signIns.confirm(me, confirmation.password().toCharArray());
+        if (outcome instanceof SignIn.Confirmed) {
+            return Response.noContent().build();
+        }
+        throw refusal(outcome);
+    }
+
+    private static ApiException refusal(SignIn outcome) {
         if (outcome instanceof SignIn.Throttled throttled) {
             long seconds = throttled.retryAfterSeconds();
             String message = throttled.atOnce() ? "Too many sign-ins with this username at once; try again in " + seconds + " s"
                     : "Too many failed sign-ins; try again in " + seconds + " s";
-            throw new ApiException(429, "AU-0429", message, null, Map.of("Retry-After", Long.toString(seconds)));
+            return new ApiException(429, "AU-0429", message, null, Map.of("Retry-After", Long.toString(seconds)));
         }
-        throw new ApiException(401, "AU-0000", "Wrong username or password");
+        return new ApiException(401, "AU-0000", "Wrong username or password");
     }
 
     @DELETE

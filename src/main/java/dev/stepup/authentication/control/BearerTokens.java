@@ -113,7 +113,7 @@ public class BearerTokens {
         return identity
                 .filter(Identity::isActive)
                 .map(user -> new Caller(user.id(), user.username(), Role.effective(roles), Caller.Scheme.BEARER,
-                        Credential.bearer(claims.getIssuer(), sid, user.id()), providerStepUpAt));
+                        Credential.bearer(claims.getIssuer(), sid, user.id()), providerStepUpAt, null));
     }
 
     /** The {@code acr} values that count as a step-up by the identity provider (RFC 9470). */

@@ -98,7 +98,7 @@ public class BrowserSessions {
         if (session.lastSeenAt().plus(LAST_SEEN_RESOLUTION).isBefore(now)) {
             session.seen(now);
         }
-        return identity.map(user -> Caller.bySession(user, hash));
+        return identity.map(user -> Caller.bySession(user, hash, session.confirmedAt()));
     }
 
     /** Ends the session the cookie value names. */
@@ -106,6 +106,22 @@ public class BrowserSessions {
     public void signOut(String value, Caller caller) {
         end(value);
         changes.fire(new SessionChanged(SessionChanged.Kind.SIGNED_OUT, caller.id(), caller.id()));
+    }
+
+    /** The session's user typed the password again at {@code at}. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void confirmed(String sessionHash, Instant at) {
+        em.createQuery("update BrowserSession s set s.confirmedAt = :at where s.sessionHash = :hash")
+                .setParameter("at", at)
+                .setParameter("hash", sessionHash)
+                .executeUpdate();
+    }
+
+    /** Ends every session of the user: after an administrator reset its second factor. */
+    public void endAllOf(UserId user) {
+        em.createQuery("delete from BrowserSession s where s.identityId = :id")
+                .setParameter("id", user.value())
+                .executeUpdate();
     }
 
     private void end(String value) {

@@ -10,11 +10,12 @@ import java.util.Set;
  * Who is calling, as the authentication mechanism established it: the identity, its
  * effective roles, the scheme it used and the credential it came with. A Bearer JWT whose
  * {@code acr} is one of {@code stepup.jwt.step.up.acr} also says when its identity provider
- * stepped the user up ({@code providerStepUpAt}, its {@code auth_time}); null otherwise.
+ * stepped the user up ({@code providerStepUpAt}, its {@code auth_time}); null otherwise. A
+ * browser session says when its user last typed the password ({@code passwordConfirmedAt}).
  * Kept as a request attribute.
  */
 public record Caller(UserId id, String name, Set<String> roles, Scheme scheme, Credential credential,
-                     Instant providerStepUpAt) {
+                     Instant providerStepUpAt, Instant passwordConfirmedAt) {
 
     public static final String ATTRIBUTE = "dev.stepup.caller";
 
@@ -28,13 +29,16 @@ public record Caller(UserId id, String name, Set<String> roles, Scheme scheme, C
     /** The caller an identity is when it came with its API token. */
     public static Caller byToken(Identity identity) {
         return new Caller(identity.id(), identity.username(), Role.effective(identity.roles()), Scheme.TOKEN,
-                Credential.token(identity.id()), null);
+                Credential.token(identity.id()), null, null);
     }
 
-    /** The caller an identity is when it came with the browser session {@code sessionHash}. */
-    public static Caller bySession(Identity identity, String sessionHash) {
+    /**
+     * The caller an identity is when it came with the browser session {@code sessionHash}, whose
+     * user last typed the password at {@code passwordConfirmedAt}.
+     */
+    public static Caller bySession(Identity identity, String sessionHash, Instant passwordConfirmedAt) {
         return new Caller(identity.id(), identity.username(), Role.effective(identity.roles()), Scheme.SESSION,
-                Credential.session(sessionHash), null);
+                Credential.session(sessionHash), null, passwordConfirmedAt);
     }
 
     public boolean hasRole(String role) {

@@ -9,6 +9,6 @@ import dev.stepup.identity.entity.UserId;
 public record SessionChanged(Kind kind, UserId actor, UserId target) {
 
     public enum Kind {
-        SIGNED_IN, SIGN_IN_FAILED, SIGN_IN_THROTTLED, SIGNED_OUT
+        SIGNED_IN, SIGN_IN_FAILED, SIGN_IN_THROTTLED, SIGNED_OUT, PASSWORD_CONFIRMED
     }
 }

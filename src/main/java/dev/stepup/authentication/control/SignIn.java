@@ -1,6 +1,6 @@
 package dev.stepup.authentication.control;
 
-/** What a password sign-in came to: a value, mapped to HTTP by the boundary. */
+/** What a password sign-in (or its confirmation) came to: a value, mapped to HTTP by the boundary. */
 public sealed interface SignIn {
 
     /** A new session: who signed in and the cookie value, seen only here. */
@@ -9,6 +9,10 @@ public sealed interface SignIn {
         public String toString() {
             return "SignedIn[" + caller + "]";
         }
+    }
+
+    /** The signed-in user typed the password again, rightly. */
+    record Confirmed() implements SignIn {
     }
 
     /** Wrong username or password (or an inactive user): told apart from nothing else. */

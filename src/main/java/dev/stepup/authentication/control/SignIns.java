@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Password sign-in of local users, throttled per username as typed like codes are per user.
@@ -61,9 +62,32 @@ public class SignIns {
      */
     @Transactional(Transactional.TxType.NEVER)
     public SignIn signIn(String username, char[] password, String replacing) {
+        return throttled(username, password, identity -> {
+            String cookie = sessions.open(identity.id(), replacing);
+            changes.fire(new SessionChanged(SessionChanged.Kind.SIGNED_IN, identity.id(), identity.id()));
+            return new SignIn.SignedIn(Caller.bySession(identity, Secrets.sha256(cookie), clock.instant()), cookie);
+        });
+    }
+
+    /**
+     * A signed-in browser's user types the password again ({@code POST /api/session/confirm}):
+     * checked and counted like a sign-in with the user's name, and on success the session's
+     * moment of confirmation is now.
+     */
+    @Transactional(Transactional.TxType.NEVER)
+    public SignIn confirm(Caller caller, char[] password) {
+        return throttled(caller.name(), password, identity -> {
+            sessions.confirmed(caller.credential().key(), clock.instant());
+            changes.fire(new SessionChanged(SessionChanged.Kind.PASSWORD_CONFIRMED, identity.id(), identity.id()));
+            return new SignIn.Confirmed();
+        });
+    }
+
+    /** Rounds of making the name's throttle row and an attempt under its lock. */
+    private SignIn throttled(String username, char[] password, Function<Identity, SignIn> success) {
         for (int round = 0; round < SignInThrottles.ROUNDS; round++) {
             throttles.ensure(username);
-            Optional<SignIn> outcome = self.attempt(username, password, replacing);
+            Optional<SignIn> outcome = self.attempt(username, password, success);
             if (outcome.isPresent()) {
                 return outcome.get();
             }
@@ -78,10 +102,11 @@ public class SignIns {
     /**
      * One attempt under the lock of the name's throttle row, so concurrent guesses are counted
      * one after another; from the throttle's threshold on, an attempt inside the wait is
-     * refused unchecked. Empty if the row is not there (to be made again).
+     * refused unchecked. A right password of an active user leads to {@code success}, in the
+     * same transaction. Empty if the row is not there (to be made again).
      */
     @Transactional
-    public Optional<SignIn> attempt(String username, char[] password, String replacing) {
+    public Optional<SignIn> attempt(String username, char[] password, Function<Identity, SignIn> success) {
         Optional<SignInThrottle> locked = throttles.lock(username);
         if (locked.isEmpty()) {
             return Optional.empty();
@@ -108,8 +133,6 @@ public class SignIns {
         }
         throttles.clear(attempts);
         identities.upgradeHash(identity.get(), password);
-        String cookie = sessions.open(identity.get().id(), replacing);
-        changes.fire(new SessionChanged(SessionChanged.Kind.SIGNED_IN, identity.get().id(), identity.get().id()));
-        return Optional.of(new SignIn.SignedIn(Caller.bySession(identity.get(), Secrets.sha256(cookie)), cookie));
+        return Optional.of(success.apply(identity.get()));
     }
 }

@@ -32,6 +32,9 @@ public class BrowserSession {
     @Column(name = "stepped_up_at")
     private Instant steppedUpAt;
 
+    @Column(name = "confirmed_at")
+    private Instant confirmedAt;
+
     protected BrowserSession() {
     }
 
@@ -40,6 +43,7 @@ public class BrowserSession {
         this.identityId = identity.value();
         this.createdAt = now;
         this.lastSeenAt = now;
+        this.confirmedAt = now;
     }
 
     public boolean isLive(Instant now, Duration idle, Duration lifetime) {
@@ -57,6 +61,11 @@ public class BrowserSession {
     /** When this session last stepped up; null if it never did. */
     public Instant steppedUpAt() {
         return steppedUpAt;
+    }
+
+    /** When the session's user last typed the password: at sign-in, or confirming it since. */
+    public Instant confirmedAt() {
+        return confirmedAt;
     }
 
     public void seen(Instant now) {

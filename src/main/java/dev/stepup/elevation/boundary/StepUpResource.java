@@ -18,6 +18,7 @@ import dev.stepup.registration.boundary.VerificationAnswers;
 import dev.stepup.registration.control.Registrations;
 import dev.stepup.registration.entity.Factor;
 import dev.stepup.registration.entity.RegistrationStatus;
+import dev.stepup.registration.entity.StepUpFactor;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -81,7 +82,7 @@ public class StepUpResource {
     @RolesAllowed(Role.ANY_AUTHENTICATED)
     @Consumes(MediaType.APPLICATION_JSON)
     @Transactional(dontRollbackOn = ApiException.class)
-    public Response authenticate(@PathParam("factor") Factor factor, String body) {
+    public Response authenticate(@PathParam("factor") StepUpFactor factor, String body) {
         Caller me = caller.get();
         StepUpRequest stepUp = bodies.read(body, StepUpRequest.class);
         StepUpOutcome outcome = stepUps.authenticate(me, factor, stepUp.otp());
@@ -130,7 +131,7 @@ public class StepUpResource {
     @RolesAllowed(Role.STEP_UP_VERIFIER)
     @Consumes(MediaType.APPLICATION_JSON)
     @Transactional(dontRollbackOn = ApiException.class)
-    public Response verify(@PathParam("factor") Factor factor, String body) {
+    public Response verify(@PathParam("factor") StepUpFactor factor, String body) {
         VerifyRequest verify = bodies.read(body, VerifyRequest.class);
         Identity user = verify.user(identities).orElseThrow(() -> new ApiException(404, "U-0001", "User not found"));
         StepUpOutcome outcome = stepUps.verifyFor(caller.get().id(), user.id(), factor, verify.otp());

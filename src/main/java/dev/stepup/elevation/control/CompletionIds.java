@@ -4,7 +4,7 @@ import dev.stepup.authentication.control.Credential;
 import dev.stepup.identity.entity.UserId;
 import dev.stepup.platform.control.HousekeepingDue;
 import dev.stepup.registration.control.SecretCipher;
-import dev.stepup.registration.entity.Factor;
+import dev.stepup.registration.entity.StepUpFactor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -64,14 +64,14 @@ public class CompletionIds {
     CompletionIds self;
 
     /** A completion that was used now: with which factor its step-up happened, and when. */
-    public record Used(Factor factor, Instant verifiedAt) {
+    public record Used(StepUpFactor factor, Instant verifiedAt) {
     }
 
     /**
      * A new completion of {@code user}'s step-up with {@code factor} at {@code at}, earned with
      * {@code credential}, valid until {@code expiresAt}.
      */
-    public String create(UserId user, Credential credential, Factor factor, Instant at, Instant expiresAt) {
+    public String create(UserId user, Credential credential, StepUpFactor factor, Instant at, Instant expiresAt) {
         byte[] value = new byte[LENGTH];
         byte[] random = new byte[RANDOM];
         RANDOMNESS.nextBytes(random);
@@ -122,17 +122,17 @@ public class CompletionIds {
                 Instant verifiedAt = Instant.ofEpochSecond(fields.getLong());
                 Instant expiresAt = Instant.ofEpochSecond(fields.getLong());
                 int factor = value[RANDOM + 16 + TAG];
-                if (!expiresAt.isAfter(clock.instant()) || factor < 0 || factor >= Factor.values().length) {
+                if (!expiresAt.isAfter(clock.instant()) || factor < 0 || factor >= StepUpFactor.values().length) {
                     return Optional.empty();
                 }
                 return Optional.of(new Opened(HexFormat.of().formatHex(value, 0, RANDOM), verifiedAt, expiresAt,
-                        Arrays.copyOfRange(value, RANDOM + 16, RANDOM + 16 + TAG), Factor.values()[factor], key.key()));
+                        Arrays.copyOfRange(value, RANDOM + 16, RANDOM + 16 + TAG), StepUpFactor.values()[factor], key.key()));
             }
         }
         return Optional.empty();
     }
 
-    private record Opened(String id, Instant verifiedAt, Instant expiresAt, byte[] tag, Factor factor, byte[] key) {
+    private record Opened(String id, Instant verifiedAt, Instant expiresAt, byte[] tag, StepUpFactor factor, byte[] key) {
     }
 
     /** Records the use; false if it was used before (on any instance). */

@@ -6,9 +6,9 @@ import dev.stepup.configuration.control.Configurations;
 import dev.stepup.configuration.control.StepUpConfiguration;
 import dev.stepup.identity.entity.UserId;
 import dev.stepup.otp.control.Verification;
+import dev.stepup.registration.control.CodeVerifier;
 import dev.stepup.registration.control.Purpose;
-import dev.stepup.registration.control.TotpVerifier;
-import dev.stepup.registration.entity.Factor;
+import dev.stepup.registration.entity.StepUpFactor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -24,7 +24,7 @@ import java.util.Optional;
 public class StepUps {
 
     @Inject
-    TotpVerifier verifier;
+    CodeVerifier verifier;
 
     @Inject
     StepUpWindows windows;
@@ -39,12 +39,12 @@ public class StepUps {
     Clock clock;
 
     /** A completion an application used: whose, with which factor, when and until when. */
-    public record Consumed(Factor factor, Instant verifiedAt, Instant validUntil) {
+    public record Consumed(StepUpFactor factor, Instant verifiedAt, Instant validUntil) {
     }
 
     /** The caller steps up with a code of its own; in the caller's transaction, so one write transaction. */
-    public StepUpOutcome authenticate(Caller caller, Factor factor, String code) {
-        Verification result = verifier.verify(caller.id(), factor, Purpose.STEP_UP, code);
+    public StepUpOutcome authenticate(Caller caller, StepUpFactor factor, String code) {
+        Verification result = verifier.verify(caller.id(), caller.id(), factor, Purpose.STEP_UP, code);
         if (!(result instanceof Verification.Accepted)) {
             return new StepUpOutcome.NotAccepted(result);
         }
@@ -57,7 +57,7 @@ public class StepUps {
     }
 
     /** An application's verifier checks a code its user typed into the application's own page. */
-    public StepUpOutcome verifyFor(UserId verifierService, UserId user, Factor factor, String code) {
+    public StepUpOutcome verifyFor(UserId verifierService, UserId user, StepUpFactor factor, String code) {
         Verification result = verifier.verify(verifierService, user, factor, Purpose.STEP_UP, code);
         if (!(result instanceof Verification.Accepted)) {
             return new StepUpOutcome.NotAccepted(result);

@@ -107,16 +107,37 @@ public class Identities {
         return em.createQuery("select count(i) from Identity i", Long.class).getSingleResult();
     }
 
+    /** What deleting an identity came to. */
+    public enum Deletion {
+        DELETED, NOT_FOUND, LAST_TENANT_ADMIN
+    }
+
     /**
-     * One conditional delete (the database removes the token, registration and sessions with
-     * the row), so of two deletes at once, on any instances, one wins and the other finds none.
+     * Deletes the identity (the database removes its token, registration, codes and sessions
+     * with the row), unless it is the last active TenantAdmin: that would leave nobody to
+     * administer StepUp. The rows of the active TenantAdmins are locked first, in one order, so
+     * that two admins deleting each other at the same moment, on any instances, run one after
+     * the other and the second finds it would delete the last one.
      */
-    public boolean delete(UserId id, UserId actor) {
+    public Deletion delete(UserId id, UserId actor) {
+        @SuppressWarnings("unchecked")
+        List<String> admins = em.createNativeQuery("select id from identity where status = 'active' and id in"
+                        + " (select identity_id from identity_role where role = ?1) order by id for update")
+                .setParameter(1, Role.TENANT_ADMIN)
+                .getResultList();
+        if (admins.size() == 1 && admins.contains(id.value())) {
+            return Deletion.LAST_TENANT_ADMIN;
+        }
         if (em.createQuery("delete from Identity i where i.id = :id").setParameter("id", id.value()).executeUpdate() == 0) {
-            return false;
+            return Deletion.NOT_FOUND;
         }
         changes.fire(new IdentityChanged(IdentityChanged.Kind.DELETED, actor, id));
-        return true;
+        return Deletion.DELETED;
+    }
+
+    /** True if the identity holds the TenantAdmin role in StepUp (not only in a JWT). */
+    public boolean isTenantAdmin(UserId id) {
+        return find(id).map(identity -> identity.roles().contains(Role.TENANT_ADMIN)).orElse(false);
     }
 
     public boolean tenantAdminExists() {

@@ -66,6 +66,9 @@ public class MfaMetrics {
         switch (event.kind()) {
             case CHALLENGE_STARTED -> increment("stepup_enrolments", Map.of("stage", "started"));
             case CONFIRMED -> increment("stepup_enrolments", Map.of("stage", "confirmed"));
+            case RECOVERY_CODES_REPLACED -> {
+                // not a change of the registration's status
+            }
             default -> increment("stepup_registrations_deleted", Map.of("how", event.kind().name().toLowerCase(Locale.ROOT)));
         }
     }

@@ -27,6 +27,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.Duration;
 
 /** Self-service enrolment: {@code /api/mfa/register/{factor}}. */
 @ApplicationScoped
@@ -39,6 +41,9 @@ public class RegistrationResource {
     static final String GENERATE_SECRET = "GENERATE_SECRET";
     static final String VERIFY = "VERIFY";
 
+    /** How recent a session's password must be to start an enrolment. */
+    static final Duration PASSWORD_RECENCY = Duration.ofMinutes(5);
+
     @Inject
     Registrations registrations;
 
@@ -48,6 +53,9 @@ public class RegistrationResource {
     @Inject
     RequestBodies bodies;
 
+    @Inject
+    Clock clock;
+
     @POST
     @RolesAllowed(Role.ANY_AUTHENTICATED)
     @Consumes(MediaType.APPLICATION_JSON)
@@ -55,6 +63,7 @@ public class RegistrationResource {
         Caller me = caller.get();
         RegistrationRequest request = bodies.read(body, RegistrationRequest.class);
         if (GENERATE_SECRET.equals(request.action())) {
+            requireRecentPassword(me, factor);
             Enrolment enrolment = registrations.generateSecret(me.id(), me.name(), factor);
             if (enrolment instanceof Enrolment.Started started) {
                 return Response.ok(ChallengeView.of(started, factor)).cacheControl(noStore()).build();
@@ -65,9 +74,18 @@ public class RegistrationResource {
             return Responses.error(409, "MFA-0009", "The registration changed at the same moment; try again");
         }
         if (VERIFY.equals(request.action())) {
-            Verification result = registrations.confirm(me.id(), factor, request.otp());
+            Registrations.Confirmation confirmation = registrations.confirm(me.id(), factor, request.otp());
+            Verification result = confirmation.result();
             if (result instanceof Verification.Accepted) {
-                return Response.ok(StatusView.of(RegistrationStatus.REGISTERED, factor)).build();
+                var codes = Responses.JSON_PROVIDER.createArrayBuilder();
+                confirmation.recoveryCodes().forEach(codes::add);
+                return Response.ok(Responses.JSON_PROVIDER.createObjectBuilder()
+                                .add("status", RegistrationStatus.REGISTERED.name())
+                                .add("factor", factor.name())
+                                .add("recoveryCodes", codes)
+                                .build())
+                        .cacheControl(noStore())
+                        .build();
             }
             if (result instanceof Verification.Rejected) {
                 return Responses.error(400, "MFA-0007", "The code is not right; check the authenticator app and try again");
@@ -113,6 +131,21 @@ public class RegistrationResource {
             return Responses.error(403, "MFA-0006", "The credential is not a valid current code of the registration");
         }
         return VerificationAnswers.shared(result);
+    }
+
+    /**
+     * Starting an enrolment over a browser session needs the password typed within
+     * {@link #PASSWORD_RECENCY}: a stolen idle session cannot enrol its own device. API-token
+     * and Bearer callers have credentials from an administrator or the identity provider.
+     */
+    private void requireRecentPassword(Caller me, Factor factor) {
+        if (me.scheme() == Caller.Scheme.SESSION
+                && registrations.status(me.id(), factor) != RegistrationStatus.REGISTERED
+                && (me.passwordConfirmedAt() == null
+                        || me.passwordConfirmedAt().plus(PASSWORD_RECENCY).isBefore(clock.instant()))) {
+            throw new ApiException(403, "AU-0006",
+                    "Confirm your password: POST /api/session/confirm, then start the enrolment again");
+        }
     }
 
     static CacheControl noStore() {

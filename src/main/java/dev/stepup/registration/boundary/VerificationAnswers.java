@@ -24,7 +24,8 @@ public final class VerificationAnswers {
                     .build();
         }
         if (result instanceof Verification.Malformed) {
-            return Responses.error(400, "MFA-0004", "The code must be the registration's number of digits");
+            return Responses.error(400, "MFA-0004",
+                    "The code is malformed: a TOTP code has the registration's number of digits, a recovery code ten symbols of Crockford's base32");
         }
         if (result instanceof Verification.NotRegistered) {
             return Responses.error(409, "MFA-0003", "No registration or pending challenge for this action");

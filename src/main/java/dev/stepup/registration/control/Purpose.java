@@ -7,5 +7,7 @@ public enum Purpose {
     /** The credential for deleting one's own registration. */
     DELETE_REGISTRATION,
     /** Step-up authentication before a sensitive action. */
-    STEP_UP
+    STEP_UP,
+    /** A recovery code that resets the user's lost registration ({@code POST /api/mfa/recover}). */
+    RECOVER
 }

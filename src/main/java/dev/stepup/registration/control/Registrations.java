@@ -7,6 +7,7 @@ import dev.stepup.otp.control.Verification;
 import dev.stepup.registration.entity.Factor;
 import dev.stepup.registration.entity.Registration;
 import dev.stepup.registration.entity.RegistrationStatus;
+import dev.stepup.registration.entity.StepUpFactor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -17,6 +18,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.apache.commons.codec.binary.Base32;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -42,7 +44,10 @@ public class Registrations {
     Configurations configurations;
 
     @Inject
-    TotpVerifier verifier;
+    CodeVerifier verifier;
+
+    @Inject
+    RecoveryCodes recoveryCodes;
 
     @Inject
     Event<RegistrationChanged> changes;
@@ -63,7 +68,7 @@ public class Registrations {
         byte[] secret = new byte[SECRET_BYTES];
         RANDOM.nextBytes(secret);
         String key = new Base32().encodeAsString(secret);
-        SecretCipher.Sealed sealed = cipher.seal(secret, TotpVerifier.boundTo(user, factor));
+        SecretCipher.Sealed sealed = cipher.seal(secret, CodeVerifier.boundTo(user, factor));
         Arrays.fill(secret, (byte) 0);
         Instant now = clock.instant();
         // One conditional update, so a VERIFY committing at the same moment is never overwritten;
@@ -99,13 +104,54 @@ public class Registrations {
         return new Enrolment.Started(key, OtpauthUri.of(issuer, account, key, parameters));
     }
 
-    /** {@code VERIFY}: confirms the pending enrolment with its first code. */
-    public Verification confirm(UserId user, Factor factor, String otp) {
+    /** What {@code VERIFY} came to, and on success the new recovery codes, shown this once. */
+    public record Confirmation(Verification result, List<String> recoveryCodes) {
+        @Override
+        public String toString() {
+            return "Confirmation[" + result + "]";
+        }
+    }
+
+    /** {@code VERIFY}: confirms the pending enrolment with its first code, which also makes its recovery codes. */
+    public Confirmation confirm(UserId user, Factor factor, String otp) {
         Verification result = verifier.verify(user, factor, Purpose.CONFIRM_REGISTRATION, otp);
+        if (!(result instanceof Verification.Accepted)) {
+            return new Confirmation(result, List.of());
+        }
+        changes.fire(new RegistrationChanged(RegistrationChanged.Kind.CONFIRMED, user, user, factor));
+        return new Confirmation(result, recoveryCodes.replace(user));
+    }
+
+    /**
+     * {@code POST /api/mfa/recover}: a recovery code of the user's TOTP registration uses itself
+     * up and resets the registration, with its other codes, so the user can enrol again.
+     */
+    public Verification recover(UserId user, String recoveryCode) {
+        Verification result = verifier.verify(user, user, StepUpFactor.RECOVERY_CODE, Purpose.RECOVER, recoveryCode);
         if (result instanceof Verification.Accepted) {
-            changes.fire(new RegistrationChanged(RegistrationChanged.Kind.CONFIRMED, user, user, factor));
+            remove(user, Factor.TOTP);
+            changes.fire(new RegistrationChanged(RegistrationChanged.Kind.RECOVERED, user, user, Factor.TOTP));
         }
         return result;
+    }
+
+    /** How many unused recovery codes the user's registration has; empty if it is not registered. */
+    public Optional<Long> recoveryCodesLeft(UserId user) {
+        return registered(user) ? Optional.of(recoveryCodes.remaining(user)) : Optional.empty();
+    }
+
+    /** Ten new recovery codes in place of the user's others; empty if it is not registered. */
+    public Optional<List<String>> replaceRecoveryCodes(UserId user) {
+        if (!registered(user)) {
+            return Optional.empty();
+        }
+        List<String> codes = recoveryCodes.replace(user);
+        changes.fire(new RegistrationChanged(RegistrationChanged.Kind.RECOVERY_CODES_REPLACED, user, user, Factor.TOTP));
+        return Optional.of(codes);
+    }
+
+    private boolean registered(UserId user) {
+        return status(user, Factor.TOTP) == RegistrationStatus.REGISTERED;
     }
 
     /** Deletes the caller's own registration if {@code credential} is a valid current code of it. */
@@ -137,7 +183,7 @@ public class Registrations {
                 .filter(r -> visibleStatus(r, clock.instant()) == RegistrationStatus.CHALLENGE)
                 .map(r -> {
                     byte[] secret = cipher.open(new SecretCipher.Sealed(r.secretCiphertext(), r.keyId()),
-                            TotpVerifier.boundTo(user, factor));
+                            CodeVerifier.boundTo(user, factor));
                     String key = new Base32().encodeAsString(secret);
                     Arrays.fill(secret, (byte) 0);
                     return OtpauthUri.of(issuer, account, key, r.totp());
@@ -157,7 +203,9 @@ public class Registrations {
         return Optional.ofNullable(em.find(Registration.class, new Registration.Key(user.value(), factor)));
     }
 
+    /** Removes the registration and, with it, its recovery codes. */
     private boolean remove(UserId user, Factor factor) {
+        recoveryCodes.deleteAll(user);
         return em.createQuery("delete from Registration r where r.identityId = :id and r.factor = :factor")
                 .setParameter("id", user.value())
                 .setParameter("factor", factor)

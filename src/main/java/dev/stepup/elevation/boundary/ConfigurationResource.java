@@ -1,4 +1,4 @@
-package dev.stepup.configuration.boundary;
+package dev.stepup.elevation.boundary;
 
 import dev.stepup.authentication.boundary.CurrentCaller;
 import dev.stepup.configuration.control.Configurations;
@@ -16,7 +16,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** {@code /api/step-up/configuration}: everyone may read it, a TenantAdmin may change it. */
+/**
+ * {@code /api/step-up/configuration}: everyone may read it, a TenantAdmin may change it (after a
+ * step-up, unless it calls with an API token).
+ */
 @ApplicationScoped
 @Path("step-up/configuration")
 @DenyAll
@@ -29,6 +32,9 @@ public class ConfigurationResource {
     @Inject
     CurrentCaller caller;
 
+    @Inject
+    AdministrationGuard administration;
+
     @GET
     @RolesAllowed(Role.ANY_AUTHENTICATED)
     public ConfigurationView get() {
@@ -39,6 +45,7 @@ public class ConfigurationResource {
     @RolesAllowed(Role.TENANT_ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     public ConfigurationView change(String body) {
+        administration.require(false);
         return ConfigurationView.of(configurations.change(ConfigurationRequest.parse(RequestBodies.object(body)),
                 caller.get().id()));
     }

@@ -1,4 +1,4 @@
-package dev.stepup.configuration.boundary;
+package dev.stepup.elevation.boundary;
 
 import dev.stepup.configuration.control.StepUpConfiguration;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;

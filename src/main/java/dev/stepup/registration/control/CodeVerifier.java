@@ -8,6 +8,7 @@ import dev.stepup.otp.control.TotpParameters;
 import dev.stepup.otp.control.Verification;
 import dev.stepup.registration.entity.Factor;
 import dev.stepup.registration.entity.RegistrationStatus;
+import dev.stepup.registration.entity.StepUpFactor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -19,21 +20,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The one verifier behind {@code VERIFY}, the delete credential and step-up.
+ * The one verifier behind {@code VERIFY}, the delete credential, step-up and recovery: it checks
+ * TOTP codes and recovery codes, against the throttle state both share on the registration row.
  *
  * <p>It reads the registration, refuses while the throttle wait lasts, matches the code
  * locally, and then commits the outcome with one conditional update that also asserts
- * the state it read: a success sets the last accepted step only if it is still smaller
+ * the state it read: a TOTP success sets the last accepted step only if it is still smaller
  * ({@code last_step < :step}) and the failure count unchanged; a failure increments the
- * count only if nobody else did meanwhile. When a condition does not hold, another request
- * (on any instance) got there first, and the check is made again on the fresh state. So
- * exactly one of any number of concurrent uses of a code wins, and every attempt is counted
- * before its result is told.
+ * count only if nobody else did meanwhile; a recovery code is used by deleting its row, which
+ * only one request can do. When a condition does not hold, another request (on any instance)
+ * got there first, and the check is made again on the fresh state. So exactly one of any
+ * number of concurrent uses of a code wins, and every attempt is counted before its result
+ * is told.
  */
 @ApplicationScoped
-public class TotpVerifier {
+public class CodeVerifier {
 
     /** Rounds of re-reading after losing a race before telling the caller to retry. */
     static final int MAX_ROUNDS = 8;
@@ -51,6 +55,9 @@ public class TotpVerifier {
     SecretCipher cipher;
 
     @Inject
+    RecoveryCodes recoveryCodes;
+
+    @Inject
     Event<OtpVerified> verified;
 
     @Inject
@@ -58,57 +65,97 @@ public class TotpVerifier {
 
     /** This bean through its proxy, so that the user's own checks run in a transaction too. */
     @Inject
-    TotpVerifier self;
+    CodeVerifier self;
 
-    /** Checks a code the user gave. */
+    /** Checks a TOTP code the user gave. */
     public Verification verify(UserId user, Factor factor, Purpose purpose, String code) {
-        return self.verify(user, user, factor, purpose, code);
+        return self.verify(user, user, StepUpFactor.TOTP, purpose, code);
     }
 
     /**
-     * Checks a code of {@code user}'s on behalf of {@code actor}: the user, or the verifier
-     * service of an application beside StepUp, which the audit names as the actor.
+     * Checks a code of {@code user}'s (a TOTP code, or a recovery code of the TOTP
+     * registration) on behalf of {@code actor}: the user, or the verifier service of an
+     * application beside StepUp, which the audit names as the actor.
      */
     @Transactional
-    public Verification verify(UserId actor, UserId user, Factor factor, Purpose purpose, String code) {
-        var otp = Otp.parse(code);
-        if (otp.isEmpty()) {
+    public Verification verify(UserId actor, UserId user, StepUpFactor kind, Purpose purpose, String code) {
+        Optional<String> given = kind == StepUpFactor.TOTP
+                ? Otp.parse(code).map(Otp::digits) : RecoveryCodes.normalize(code);
+        if (given.isEmpty()) {
             return new Verification.Malformed();
         }
+        Factor factor = Factor.TOTP;
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Instant now = clock.instant();
             State state = load(user, factor);
             if (state == null || !applies(state, purpose, now)) {
                 return new Verification.NotRegistered();
             }
-            if (otp.get().length() != state.parameters.digits()) {
+            if (kind == StepUpFactor.TOTP && given.get().length() != state.parameters.digits()) {
                 return new Verification.Malformed();
             }
             Duration wait = throttle.remaining(state.failures, state.lastFailureAt, now);
             if (!wait.isZero()) {
-                verified.fire(new OtpVerified(actor, user, purpose, OtpVerified.Outcome.THROTTLED));
+                verified.fire(new OtpVerified(actor, user, purpose, kind, OtpVerified.Outcome.THROTTLED));
                 return new Verification.Throttled(wait);
             }
-            byte[] secret = cipher.open(new SecretCipher.Sealed(state.ciphertext, state.keyId), boundTo(user, factor));
-            TotpCodes.Match match;
-            try {
-                match = TotpCodes.match(secret, state.parameters, otp.get(), state.parameters.stepAt(now), state.lastStep);
-            } finally {
-                Arrays.fill(secret, (byte) 0);
-            }
-            if (match.accepted()) {
-                if (accept(user, factor, purpose, state, match.step(), now)) {
-                    reencryptIfOld(user, factor, state);
-                    verified.fire(new OtpVerified(actor, user, purpose, OtpVerified.Outcome.SUCCESS));
-                    return new Verification.Accepted(match.step());
-                }
-            } else if (countFailure(user, factor, state, now)) {
-                verified.fire(new OtpVerified(actor, user, purpose,
-                        match.replayed() ? OtpVerified.Outcome.REPLAYED : OtpVerified.Outcome.FAILED));
-                return new Verification.Rejected(match.replayed());
+            Optional<Verification> decided = kind == StepUpFactor.TOTP
+                    ? checkTotp(actor, user, factor, purpose, state, new Otp(given.get()), now)
+                    : checkRecoveryCode(actor, user, factor, purpose, state, given.get(), now);
+            if (decided.isPresent()) {
+                return decided.get();
             }
         }
         return new Verification.Throttled(Duration.ofSeconds(1));
+    }
+
+    /** One round of a TOTP code; empty if another request changed the row meanwhile. */
+    private Optional<Verification> checkTotp(UserId actor, UserId user, Factor factor, Purpose purpose, State state,
+                                             Otp otp, Instant now) {
+        byte[] secret = cipher.open(new SecretCipher.Sealed(state.ciphertext, state.keyId), boundTo(user, factor));
+        TotpCodes.Match match;
+        try {
+            match = TotpCodes.match(secret, state.parameters, otp, state.parameters.stepAt(now), state.lastStep);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+        if (match.accepted()) {
+            if (accept(user, factor, purpose, state, match.step(), now)) {
+                reencryptIfOld(user, factor, state);
+                verified.fire(new OtpVerified(actor, user, purpose, StepUpFactor.TOTP, OtpVerified.Outcome.SUCCESS));
+                return Optional.of(new Verification.Accepted(match.step()));
+            }
+        } else if (countFailure(user, factor, state, now)) {
+            verified.fire(new OtpVerified(actor, user, purpose, StepUpFactor.TOTP,
+                    match.replayed() ? OtpVerified.Outcome.REPLAYED : OtpVerified.Outcome.FAILED));
+            return Optional.of(new Verification.Rejected(match.replayed()));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * One round of a recovery code: used up by deleting its row, which one request alone can
+     * do; a success resets the failures like a TOTP code's. Empty if another request got there first.
+     */
+    private Optional<Verification> checkRecoveryCode(UserId actor, UserId user, Factor factor, Purpose purpose,
+                                                     State state, String code, Instant now) {
+        Optional<String> matching = recoveryCodes.matching(user, code);
+        if (matching.isPresent()) {
+            if (recoveryCodes.use(user, matching.get())) {
+                em.createQuery("update Registration r set r.failures = 0, r.lastFailureAt = null, r.lastUsedAt = :now"
+                                + " where r.identityId = :id and r.factor = :factor")
+                        .setParameter("now", now)
+                        .setParameter("id", user.value())
+                        .setParameter("factor", factor)
+                        .executeUpdate();
+                verified.fire(new OtpVerified(actor, user, purpose, StepUpFactor.RECOVERY_CODE, OtpVerified.Outcome.SUCCESS));
+                return Optional.of(new Verification.Accepted(-1));
+            }
+        } else if (countFailure(user, factor, state, now)) {
+            verified.fire(new OtpVerified(actor, user, purpose, StepUpFactor.RECOVERY_CODE, OtpVerified.Outcome.FAILED));
+            return Optional.of(new Verification.Rejected(false));
+        }
+        return Optional.empty();
     }
 
     /** The associated data that binds a ciphertext to its registration row. */
@@ -120,7 +167,7 @@ public class TotpVerifier {
         return switch (purpose) {
             case CONFIRM_REGISTRATION -> state.status == RegistrationStatus.CHALLENGE
                     && challenges.isOpen(state.createdAt, now);
-            case DELETE_REGISTRATION, STEP_UP -> state.status == RegistrationStatus.REGISTERED;
+            case DELETE_REGISTRATION, STEP_UP, RECOVER -> state.status == RegistrationStatus.REGISTERED;
         };
     }
 
