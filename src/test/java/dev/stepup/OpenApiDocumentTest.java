@@ -61,7 +61,7 @@ class OpenApiDocumentTest {
             Map.entry("REQ-0001", 400), Map.entry("REQ-0404", 404), Map.entry("REQ-0405", 405),
             Map.entry("REQ-0406", 406), Map.entry("REQ-0413", 413), Map.entry("REQ-0415", 415),
             Map.entry("AU-0000", 401), Map.entry("AU-0403", 403),
-            Map.entry("AU-0005", 403), Map.entry("AU-0429", 429),
+            Map.entry("AU-0005", 403), Map.entry("AU-0006", 403), Map.entry("AU-0429", 429),
             Map.entry("MFA-0001", 400), Map.entry("MFA-0002", 409), Map.entry("MFA-0003", 409),
             Map.entry("MFA-0004", 400), Map.entry("MFA-0005", 429), Map.entry("MFA-0006", 403),
             Map.entry("MFA-0007", 400), Map.entry("MFA-0008", 400), Map.entry("MFA-0009", 409),
