@@ -9,6 +9,7 @@ import { tokenView } from './views/token.js';
 import { registrationsView, userView } from './views/registrations.js';
 import { configurationView } from './views/configuration.js';
 import { auditView } from './views/audit.js';
+import { recoverView } from './views/recover.js';
 
 const VIEWER_ROLES = ['TenantAdmin', 'IdentityManager', 'IdentityViewer'];
 
@@ -19,6 +20,7 @@ const routes = [
     { path: /^#\/admin\/users\/([A-Za-z0-9]{20})$/, view: userView, roles: VIEWER_ROLES },
     { href: '#/admin/configuration', title: 'Configuration', view: configurationView },
     { href: '#/admin/audit', title: 'Audit log', view: auditView, roles: ['TenantAdmin'] },
+    { path: /^#\/recover$/, title: 'Lost your phone?', view: recoverView },
 ].map((route) => ({ ...route, path: route.path ?? new RegExp(`^${route.href}$`) }));
 
 function signedIn(me) {

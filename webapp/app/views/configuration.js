@@ -1,6 +1,7 @@
 import { ApiError, get, post } from '../api.js';
 import { field, h, message, show } from '../dom.js';
 import { hasRole } from '../session.js';
+import { withStepUp } from '../stepup.js';
 
 const CONFIGURATION = '/api/step-up/configuration';
 
@@ -45,7 +46,7 @@ export async function configurationView(view) {
         save.disabled = true;
         try {
             // Sent as typed: the server checks the ranges and says which field is wrong.
-            await post(CONFIGURATION, {
+            const saved = await withStepUp(() => post(CONFIGURATION, {
                 validationWindow: inputs.get('validationWindow').value,
                 completedCookieMaxAge: inputs.get('completedCookieMaxAge').value,
                 totpConfiguration: {
@@ -53,8 +54,8 @@ export async function configurationView(view) {
                     digits: inputs.get('totpConfiguration.digits').value,
                     timeStep: inputs.get('totpConfiguration.timeStep').value,
                 },
-            });
-            message(line, 'Saved.', 'ok');
+            }), 'Changing the configuration needs a recent code from your authenticator app.');
+            message(line, saved ? 'Saved.' : 'Cancelled: nothing was changed.', saved ? 'ok' : 'info');
         } catch (error) {
             const key = error instanceof ApiError && error.errorCode === 'CFG-0001' ? error.details?.field : null;
             if (key && errors.has(key)) {

@@ -1,6 +1,7 @@
 import { ApiError, del, get } from '../api.js';
 import { field, formatTime, h, message, show } from '../dom.js';
 import { hasRole } from '../session.js';
+import { withStepUp } from '../stepup.js';
 
 const LISTING = '/api/mfa/admin/registrations/TOTP';
 const PAGE_SIZE = 20;
@@ -72,9 +73,14 @@ export async function userView(view, userId) {
         }
         reset.disabled = true;
         try {
-            await del(path);
-            show(state, h('span', { class: 'badge', id: 'user-status' }, (await get(path)).status));
-            message(line, 'The registration was reset.', 'ok');
+            const done = await withStepUp(async () => (await del(path)) ?? true,
+                'Resetting another user\'s registration needs a recent code from your own authenticator app.');
+            if (done) {
+                show(state, h('span', { class: 'badge', id: 'user-status' }, (await get(path)).status));
+                message(line, 'The registration was reset.', 'ok');
+            } else {
+                message(line, 'Cancelled: nothing was reset.', 'info');
+            }
         } catch (error) {
             message(line, error.message);
         } finally {

@@ -1,6 +1,8 @@
 import { ApiError, del, get, post } from '../api.js';
 import { field, formatTime, h, message, show } from '../dom.js';
+import { withPasswordConfirmation } from '../password.js';
 import { hasRole, session } from '../session.js';
+import { withStepUp } from '../stepup.js';
 
 const REGISTRATION = '/api/mfa/register/TOTP';
 
@@ -19,15 +21,21 @@ export async function securityView(view) {
     renderRegistration(body, registration.status);
 }
 
-function renderRegistration(body, status, enrolment) {
-    const reload = async () => renderRegistration(body, (await get(REGISTRATION)).status);
+function renderRegistration(body, status, enrolment, newCodes) {
+    const reload = async (codes) => renderRegistration(body, (await get(REGISTRATION)).status, undefined, codes);
     if (status === 'REGISTERED') {
-        show(body, h('div', { class: 'card' },
-            h('h2', {}, 'Authenticator app'),
-            h('p', {}, h('span', { class: 'badge ok', id: 'registration-status' }, 'REGISTERED'),
-                ' Your authenticator app is set up.'),
-            hasRole('TenantAdmin') ? removeForm(reload)
-                : h('p', { class: 'muted' }, 'To remove it, for example after losing your phone, ask an identity manager to reset it.')));
+        const codes = h('div', { id: 'recovery' });
+        show(body,
+            newCodes ? codesPanel(newCodes) : null,
+            h('div', { class: 'card' },
+                h('h2', {}, 'Authenticator app'),
+                h('p', {}, h('span', { class: 'badge ok', id: 'registration-status' }, 'REGISTERED'),
+                    ' Your authenticator app is set up.'),
+                hasRole('TenantAdmin') ? removeForm(reload)
+                    : h('p', { class: 'muted' }, 'To remove it, ask an identity manager to reset it.'),
+                h('p', {}, h('a', { href: '#/recover', id: 'lost-device' }, 'Lost your phone? Use a recovery code.'))),
+            codes);
+        renderRecoveryCodes(codes);
         return;
     }
     if (status === 'CHALLENGE') {
@@ -39,8 +47,13 @@ function renderRegistration(body, status, enrolment) {
     start.addEventListener('click', async () => {
         start.disabled = true;
         try {
-            const answer = await post(REGISTRATION, { action: 'GENERATE_SECRET' });
-            renderRegistration(body, 'CHALLENGE', answer.additionalDetails);
+            const answer = await withPasswordConfirmation(() => post(REGISTRATION, { action: 'GENERATE_SECRET' }));
+            if (answer) {
+                renderRegistration(body, 'CHALLENGE', answer.additionalDetails);
+            } else {
+                message(line, 'Cancelled: your password is needed to set up an authenticator app.', 'info');
+                start.disabled = false;
+            }
         } catch (error) {
             message(line, error.message);
             start.disabled = false;
@@ -60,8 +73,14 @@ function enrolForm(reload, enrolment) {
     const confirm = h('button', { type: 'submit', class: 'primary' }, 'Confirm');
     const renew = h('button', { type: 'button', id: 'enrol-renew' }, enrolment ? 'New key' : 'Start over with a new key');
     renew.addEventListener('click', async () => {
-        const answer = await post(REGISTRATION, { action: 'GENERATE_SECRET' });
-        form.replaceWith(enrolForm(reload, answer.additionalDetails));
+        try {
+            const answer = await withPasswordConfirmation(() => post(REGISTRATION, { action: 'GENERATE_SECRET' }));
+            if (answer) {
+                form.replaceWith(enrolForm(reload, answer.additionalDetails));
+            }
+        } catch (error) {
+            message(line, error.message);
+        }
     });
     const form = h('form', { class: 'card', id: 'enrol', novalidate: true },
         h('h2', {}, 'Set up your authenticator app'),
@@ -79,8 +98,8 @@ function enrolForm(reload, enrolment) {
                 line,
                 h('div', { class: 'actions' }, confirm, renew))));
     onCode(form, code, confirm, line, async (otp) => {
-        await post(REGISTRATION, { action: 'VERIFY', otp });
-        await reload();
+        const answer = await post(REGISTRATION, { action: 'VERIFY', otp });
+        await reload(answer.recoveryCodes);
     }, (error) => {
         if (error instanceof ApiError && error.errorCode === 'MFA-0007') {
             return 'That code is wrong. Check the time on your phone and try the next code.';
@@ -91,6 +110,63 @@ function enrolForm(reload, enrolment) {
         return error.message;
     });
     return form;
+}
+
+/** How many recovery codes are left, and ten new ones after a fresh step-up. */
+async function renderRecoveryCodes(node) {
+    const { remaining } = await get('/api/mfa/recovery-codes');
+    const line = h('p', { class: 'message', id: 'recovery-message', role: 'alert' });
+    const replace = h('button', { type: 'button', id: 'recovery-replace' }, 'Make new recovery codes');
+    replace.addEventListener('click', async () => {
+        replace.disabled = true;
+        message(line, '');
+        try {
+            const answer = await withStepUp(() => post('/api/mfa/recovery-codes', {}),
+                'New recovery codes replace the old ones, so this needs a fresh code.');
+            if (answer) {
+                show(node, codesPanel(answer.recoveryCodes));
+                return;
+            }
+            message(line, 'Cancelled: your recovery codes are as they were.', 'info');
+        } catch (error) {
+            message(line, error.message);
+        }
+        replace.disabled = false;
+    });
+    show(node, h('div', { class: 'card' },
+        h('h2', {}, 'Recovery codes'),
+        h('p', {}, h('span', { id: 'recovery-remaining' }, String(remaining)),
+            remaining === 1 ? ' recovery code is left.' : ' recovery codes are left.',
+            ' Each one replaces a code from your app once, or resets a lost phone.'),
+        line,
+        h('div', { class: 'actions' }, replace)));
+}
+
+/** New recovery codes, shown this once, with copy and download. */
+function codesPanel(codes) {
+    const text = `StepUp recovery codes for ${session.me.username}\n${codes.join('\n')}\n`;
+    const line = h('p', { class: 'message', role: 'status' });
+    const copy = h('button', { type: 'button', id: 'codes-copy' }, 'Copy');
+    copy.addEventListener('click', async () => {
+        try {
+            await navigator.clipboard.writeText(text);
+            message(line, 'Copied.', 'ok');
+        } catch {
+            message(line, 'Your browser did not allow copying; select the codes instead.');
+        }
+    });
+    const download = h('a', { id: 'codes-download', class: 'button', download: 'stepup-recovery-codes.txt',
+        href: URL.createObjectURL(new Blob([text], { type: 'text/plain' })) }, 'Download as text');
+    const done = h('button', { type: 'button', class: 'primary', id: 'codes-done' }, 'I have saved them');
+    const panel = h('div', { class: 'card ok', id: 'recovery-codes', role: 'region', 'aria-labelledby': 'codes-title' },
+        h('h2', { id: 'codes-title' }, 'Your recovery codes'),
+        h('p', { class: 'warning' }, 'Save these ten codes somewhere safe now: they are shown only this once. ',
+            'Each works once, instead of a code from your app, or to reset your registration if you lose your phone.'),
+        h('ul', { class: 'codes' }, codes.map((code) => h('li', {}, h('code', {}, code)))),
+        line,
+        h('div', { class: 'actions' }, copy, download, done));
+    done.addEventListener('click', () => panel.remove());
+    return panel;
 }
 
 function removeForm(reload) {
