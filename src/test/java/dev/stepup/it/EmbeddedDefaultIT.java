@@ -8,50 +8,70 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * The server as a user starts it, {@code java -jar payara-micro.jar --deploy stepup.war}, with
  * no database settings: the embedded H2 default in {@code ./stepup-data}, kept across restarts.
- * Not Arquillian: each test starts and stops its own servers in a fresh working directory.
+ * Not Arquillian: each test has servers of its own in a fresh working directory. The first
+ * server of each test is started for all three at once before they run, and the class runs
+ * beside the classes of the shared server (see the failsafe configuration in the POM).
  */
 @Timeout(value = 12, unit = java.util.concurrent.TimeUnit.MINUTES)
 class EmbeddedDefaultIT {
 
-    static final Duration READY = Duration.ofSeconds(180);
+    static final Duration READY = Duration.ofSeconds(300);
+    static final String ADMIN_TOKEN = "emb-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
 
-    Path workDir;
+    static Path restartDir;
+    static Path badSettingDir;
+    static Path generatedTokenDir;
+    /** The first start of {@link #usersSurviveARestartOnTheEmbeddedDatabase}. */
+    static ServerProcess beforeRestart;
+    /** The server of {@link #aSettingThatIsNotANumberStopsTheStartAndIsNamed}. */
+    static ServerProcess badSetting;
+    /** The server of {@link #withoutBootstrapTokenTheGeneratedOneIsKeptForTheOwnerOnlyAndNothingIsLoggedAsSevere}. */
+    static ServerProcess generatedToken;
 
-    @BeforeEach
-    void freshWorkingDirectory() throws IOException {
-        workDir = Files.createTempDirectory("stepup-embedded-");
+    @BeforeAll
+    static void startTheFirstServerOfEachTest() throws IOException {
+        restartDir = Files.createTempDirectory("stepup-embedded-restart-");
+        badSettingDir = Files.createTempDirectory("stepup-embedded-bad-setting-");
+        generatedTokenDir = Files.createTempDirectory("stepup-embedded-generated-token-");
+        beforeRestart = ServerProcess.start("embedded-first", Map.of("STEPUP_BOOTSTRAP_ADMIN_TOKEN", ADMIN_TOKEN), restartDir, Ports.free());
+        // Payara's MicroProfile Config would quietly use the default for an injected number.
+        badSetting = ServerProcess.start("embedded-bad-setting", Map.of("STEPUP_THROTTLE_THRESHOLD", "5O"), badSettingDir, Ports.free());
+        generatedToken = ServerProcess.start("embedded-generated-token", Map.of(), generatedTokenDir, Ports.free());
     }
 
-    @AfterEach
-    void removeWorkingDirectory() {
-        ServerProcess.deleteTree(workDir);
+    @AfterAll
+    static void stopAndRemove() {
+        ServerProcess.stopAll(beforeRestart, badSetting, generatedToken);
+        for (Path dir : new Path[] {restartDir, badSettingDir, generatedTokenDir}) {
+            ServerProcess.deleteTree(dir);
+        }
     }
 
     @Test
     void usersSurviveARestartOnTheEmbeddedDatabase() throws IOException {
-        String adminToken = "emb-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        Path workDir = restartDir;
+        String adminToken = ADMIN_TOKEN;
         Map<String, String> env = Map.of("STEPUP_BOOTSTRAP_ADMIN_TOKEN", adminToken);
         String username = "kept-" + UUID.randomUUID();
         String successorName = "successor-" + UUID.randomUUID();
         String userId;
         String successorToken;
 
-        try (ServerProcess first = ServerProcess.start("embedded-first", env, workDir, ServerProcess.freePort())) {
+        try (ServerProcess first = beforeRestart) {
             first.awaitReady(READY);
             Api admin = first.api().token(adminToken);
             Api.Reply created = admin.post("/api/users", """
@@ -83,7 +103,7 @@ class EmbeddedDefaultIT {
         assertThat(data.resolve("stepup.mv.db")).as("H2 database file in %s", data).isRegularFile();
         assertThat(data.resolve("stepup.mv.db").toFile().length()).isPositive();
 
-        try (ServerProcess second = ServerProcess.start("embedded-second", env, workDir, ServerProcess.freePort())) {
+        try (ServerProcess second = ServerProcess.start("embedded-second", env, workDir, Ports.free())) {
             second.awaitReady(READY);
             Api next = second.api().token(successorToken);
             Api.Reply read = next.get("/api/users/" + userId);
@@ -117,18 +137,13 @@ class EmbeddedDefaultIT {
     }
 
     @Test
-    void aSettingThatIsNotANumberStopsTheStartAndIsNamed() throws Exception {
-        // Payara's MicroProfile Config would quietly use the default for an injected number.
-        try (ServerProcess server = ServerProcess.start("embedded-bad-setting",
-                Map.of("STEPUP_THROTTLE_THRESHOLD", "5O"), workDir, ServerProcess.freePort())) {
+    void aSettingThatIsNotANumberStopsTheStartAndIsNamed() {
+        try (ServerProcess server = badSetting) {
             String refusal = "STEPUP_THROTTLE_THRESHOLD (stepup.throttle.threshold) must be a whole number from 1 to"
                     + " 2147483647, not '5O'";
             // Payara Micro itself comes up ("ready in"), without the application.
-            Instant deadline = Instant.now().plus(READY);
-            while (!Files.readString(server.log(), StandardCharsets.UTF_8).contains(" ready in ") && Instant.now().isBefore(deadline)) {
-                Thread.sleep(500);
-            }
-            assertThat(Files.readString(server.log(), StandardCharsets.UTF_8)).as("log %s", server.log()).contains(refusal);
+            String log = Waits.until(READY, "Payara Micro to be ready", () -> server.tail(100_000), text -> text.contains(" ready in "));
+            assertThat(log).as("log %s", server.log()).contains(refusal);
             Api.Reply health = server.api().head("/api/health");
             assertThat(health.status()).as("the application is not deployed").isEqualTo(404);
         }
@@ -136,7 +151,8 @@ class EmbeddedDefaultIT {
 
     @Test
     void withoutBootstrapTokenTheGeneratedOneIsKeptForTheOwnerOnlyAndNothingIsLoggedAsSevere() throws Exception {
-        try (ServerProcess server = ServerProcess.start("embedded-generated-token", Map.of(), workDir, ServerProcess.freePort())) {
+        Path workDir = generatedTokenDir;
+        try (ServerProcess server = generatedToken) {
             server.awaitReady(READY);
 
             Path file = workDir.resolve("stepup-data").resolve("admin-token");

@@ -2,7 +2,6 @@ package dev.stepup.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +32,20 @@ public final class ServerProcess implements AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1)
             .build();
 
+    /**
+     * The JVM options of the servers the tests start: a test server answers a few requests,
+     * so the JIT's C1 compiler alone (about half the CPU time of a start, which the servers
+     * that start beside each other share on a small machine) is the better bargain.
+     */
+    static final List<String> TEST_JVM = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1");
+    /**
+     * The test servers run beside the shared server of the black-box classes, whose tests
+     * wait on each answer: at a lower CPU priority ({@code nice}, where there is one), they
+     * take the processor time those leave idle instead of slowing them down.
+     */
+    static final List<String> BESIDE = Files.isExecutable(Path.of("/usr/bin/nice"))
+            ? List.of("/usr/bin/nice", "-n", "10") : List.of();
+
     private final String name;
     private final Process process;
     private final int port;
@@ -55,10 +68,13 @@ public final class ServerProcess implements AutoCloseable {
 
     /** As {@link #start(String, Map, Path, int)}, with another WAR than the build's. */
     public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port, Path war) {
-        return start(name, environment, workingDirectory, port, war, List.of("-Xmx512m"));
+        return start(name, environment, workingDirectory, port, war, BESIDE, TEST_JVM, List.of());
     }
 
-    /** As {@link #start(String, Map, Path, int, Path)}, with the JVM options given. */
+    /**
+     * As {@link #start(String, Map, Path, int, Path)}, with the JVM options given instead of
+     * {@link #TEST_JVM}, and at normal priority: for the bench, which measures the server.
+     */
     public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port, Path war,
                                       List<String> jvmOptions) {
         return start(name, environment, workingDirectory, port, war, jvmOptions, List.of());
@@ -67,12 +83,17 @@ public final class ServerProcess implements AutoCloseable {
     /** As {@link #start(String, Map, Path, int, Path, List)}, with more Payara Micro options. */
     public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port, Path war,
                                       List<String> jvmOptions, List<String> microOptions) {
+        return start(name, environment, workingDirectory, port, war, List.of(), jvmOptions, microOptions);
+    }
+
+    private static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port, Path war,
+                                       List<String> launcher, List<String> jvmOptions, List<String> microOptions) {
         Path jar = existing("payara.microJar", "target/payara-micro.jar");
         Path logs = Path.of(System.getProperty("stepup.it.logs", "target/it-logs")).toAbsolutePath();
         try {
             Files.createDirectories(logs);
             Path log = logs.resolve(name + "-" + port + ".log");
-            List<String> command = new ArrayList<>();
+            List<String> command = new ArrayList<>(launcher);
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvmOptions);
             command.addAll(List.of(
@@ -112,9 +133,11 @@ public final class ServerProcess implements AutoCloseable {
             Files.copy(war, base.resolve("deployments").resolve("stepup.war"), StandardCopyOption.REPLACE_EXISTING);
             Files.createDirectories(logs);
             Path log = logs.resolve(name + ".log");
-            ProcessBuilder builder = new ProcessBuilder(home.resolve("bin").resolve("standalone.sh").toString(),
+            List<String> command = new ArrayList<>(BESIDE);
+            command.addAll(List.of(home.resolve("bin").resolve("standalone.sh").toString(),
                     "-Djboss.server.base.dir=" + base,
-                    "-Djboss.socket.binding.port-offset=" + portOffset)
+                    "-Djboss.socket.binding.port-offset=" + portOffset));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(workingDirectory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
@@ -122,6 +145,8 @@ public final class ServerProcess implements AutoCloseable {
             builder.environment().putAll(environment);
             // standalone.sh passes SIGTERM on to the server only when it runs it in the background.
             builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "true");
+            // standalone.conf's heap sizes, and C1 alone as for Payara Micro (TEST_JVM).
+            builder.environment().put("JBOSS_JAVA_SIZING", String.join(" ", "-Xms64m", String.join(" ", TEST_JVM)));
             return new ServerProcess(name, builder.start(), 8080 + portOffset, log);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + name, e);
@@ -138,16 +163,6 @@ public final class ServerProcess implements AutoCloseable {
                     Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-        }
-    }
-
-    /** A port nobody listens on right now. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -173,7 +188,7 @@ public final class ServerProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            sleep(500);
+            sleep(200);
         }
         throw new IllegalStateException(name + " not ready after " + timeout + "; log " + log + ":\n" + tail(80));
     }
@@ -226,6 +241,20 @@ public final class ServerProcess implements AutoCloseable {
     public void close() {
         if (process.isAlive()) {
             stop();
+        }
+    }
+
+    /** Stops servers at once: SIGTERM to each, then waits for each (null ones are skipped). */
+    public static void stopAll(ServerProcess... servers) {
+        for (ServerProcess server : servers) {
+            if (server != null && server.process.isAlive()) {
+                server.process.destroy();
+            }
+        }
+        for (ServerProcess server : servers) {
+            if (server != null) {
+                server.close();
+            }
         }
     }
 

@@ -3,7 +3,6 @@ package dev.stepup.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.JsonValue;
-import java.net.URL;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,11 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,27 +23,12 @@ import org.junit.jupiter.api.Test;
  * idle and absolute lifetime, and the throttling of failed sign-ins; on PostgreSQL.
  */
 @BlackBox
-@RunAsClient
 class SessionIT {
 
     static final String PASSWORD = "correct horse battery staple";
 
-    @Deployment(testable = false)
-    static WebArchive war() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    URL base;
-
     Api api;
     Users users;
-
-    @BeforeEach
-    void setUp() {
-        api = Api.at(base);
-        users = new Users(api);
-    }
 
     @Test
     void signInOpensASessionStoredOnlyAsItsHash() throws SQLException {
@@ -343,7 +322,7 @@ class SessionIT {
     @Test
     void concurrentGuessesAreCountedOneAfterAnother() throws Exception {
         Users.Identity ada = users.createWithPassword(PASSWORD, "IdentityViewer");
-        int logged = ServerLogs.read().length();
+        int logged = ServerLogs.upToNow(api).length();
         // A known name and an unknown one, each new, so the guesses also race to make its row.
         for (String name : List.of(ada.username(), "nobody-" + UUID.randomUUID())) {
             List<Callable<Api.Reply>> guesses = new ArrayList<>();
@@ -366,7 +345,7 @@ class SessionIT {
         }
         // Neither a password nor a guess reaches the log, locking warns of nothing, and the
         // race to make a name's row logs no error.
-        String log = ServerLogs.read().substring(logged);
+        String log = ServerLogs.upToNow(api).substring(logged);
         assertThat(log).doesNotContain(PASSWORD).doesNotContain("guess 0").doesNotContain("HHH000444")
                 .doesNotContain("SQLState").doesNotContain("duplicate key");
     }
