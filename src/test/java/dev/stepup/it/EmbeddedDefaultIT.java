@@ -92,7 +92,7 @@ class EmbeddedDefaultIT {
             assertListsOnePendingEnrolment(next, successorName);
             String adminId = admin.get("/api/me").string("userId");
             assertThat(admin.delete("/api/users/" + adminId).status()).isEqualTo(204);
-            assertThat(admin.get("/api/users").status()).isEqualTo(401);
+            admin.get("/api/users").assertError(401, "AU-0000");
 
             first.stop();
             assertThat(first.isAlive()).isFalse();
@@ -120,7 +120,7 @@ class EmbeddedDefaultIT {
             assertThat(all.status()).as(all.toString()).isEqualTo(200);
             assertThat(all.json().getJsonArray("data").getValuesAs(jakarta.json.JsonObject.class))
                     .noneMatch(user -> "admin".equals(user.getString("username", null)));
-            assertThat(second.api().token(adminToken).get("/api/users").status()).isEqualTo(401);
+            second.api().token(adminToken).get("/api/users").assertError(401, "AU-0000");
             second.stop();
             assertThat(Files.readString(second.log(), StandardCharsets.UTF_8))
                     .contains("the bootstrap admin 'admin' is not created again");
@@ -182,8 +182,8 @@ class EmbeddedDefaultIT {
             assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
             assertThat(signedIn.json().getJsonArray("roles").getString(0)).isEqualTo("TenantAdmin");
             assertThat(signedIn.header("Set-Cookie")).startsWith("STEPUP_SESSION=").contains("HttpOnly");
-            assertThat(server.api().post("/api/session", "{\"username\":\"admin\",\"password\":\"" + password + "x\"}")
-                    .status()).isEqualTo(401);
+            server.api().post("/api/session", "{\"username\":\"admin\",\"password\":\"" + password + "x\"}")
+                    .assertError(401, "AU-0000");
             // Concurrent guesses at a new name on H2: the name's throttle row is made once, and
             // every guess is answered, 401 or, from the threshold (5) on, 429 (the guesses are
             // counted one after another, so not all eight are checked); none fails.
@@ -195,6 +195,7 @@ class EmbeddedDefaultIT {
             int wrong = 0;
             for (Api.Reply reply : AtOnce.all(guesses)) {
                 assertThat(reply.status()).as(reply.toString()).isIn(401, 429);
+                assertThat(reply.errorCode()).isEqualTo(reply.status() == 401 ? "AU-0000" : "AU-0429");
                 wrong += reply.status() == 401 ? 1 : 0;
             }
             assertThat(wrong).isBetween(5, 7);

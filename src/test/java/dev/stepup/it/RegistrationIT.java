@@ -262,7 +262,7 @@ class RegistrationIT {
         var details = me.post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}").json().getJsonObject("additionalDetails");
         TestTotp totp = TestTotp.fromUri(details.getString("uri"));
         String wrong = totp.wrongCode();
-        assertThat(me.post("/api/mfa/register/TOTP", "{\"action\":\"VERIFY\",\"otp\":\"" + wrong + "\"}").status()).isEqualTo(400);
+        me.post("/api/mfa/register/TOTP", "{\"action\":\"VERIFY\",\"otp\":\"" + wrong + "\"}").assertError(400, "MFA-0007");
         long step = totp.currentStep();
         String confirmation = totp.code(step);
         assertThat(me.post("/api/mfa/register/TOTP", "{\"action\":\"VERIFY\",\"otp\":\"" + confirmation + "\"}").status()).isEqualTo(200);
