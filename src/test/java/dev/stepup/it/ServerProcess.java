@@ -38,14 +38,6 @@ public final class ServerProcess implements AutoCloseable {
      * that start beside each other share on a small machine) is the better bargain.
      */
     static final List<String> TEST_JVM = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1");
-    /**
-     * The test servers run beside the shared server of the black-box classes, whose tests
-     * wait on each answer: at a lower CPU priority ({@code nice}, where there is one), they
-     * take the processor time those leave idle instead of slowing them down.
-     */
-    static final List<String> BESIDE = Files.isExecutable(Path.of("/usr/bin/nice"))
-            ? List.of("/usr/bin/nice", "-n", "10") : List.of();
-
     private final String name;
     private final Process process;
     private final int port;
@@ -66,14 +58,23 @@ public final class ServerProcess implements AutoCloseable {
         return start(name, environment, workingDirectory, port, existing("stepup.war", "target/stepup.war"));
     }
 
+    /**
+     * As {@link #start(String, Map, Path, int)}, with the JVM options given instead of
+     * {@link #TEST_JVM}: for a server whose test needs the JIT's full speed.
+     */
+    public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port,
+                                      List<String> jvmOptions) {
+        return start(name, environment, workingDirectory, port, existing("stepup.war", "target/stepup.war"), jvmOptions);
+    }
+
     /** As {@link #start(String, Map, Path, int)}, with another WAR than the build's. */
     public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port, Path war) {
-        return start(name, environment, workingDirectory, port, war, BESIDE, TEST_JVM, List.of());
+        return start(name, environment, workingDirectory, port, war, TEST_JVM, List.of());
     }
 
     /**
      * As {@link #start(String, Map, Path, int, Path)}, with the JVM options given instead of
-     * {@link #TEST_JVM}, and at normal priority: for the bench, which measures the server.
+     * {@link #TEST_JVM} (the bench measures the server with its own).
      */
     public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port, Path war,
                                       List<String> jvmOptions) {
@@ -83,17 +84,12 @@ public final class ServerProcess implements AutoCloseable {
     /** As {@link #start(String, Map, Path, int, Path, List)}, with more Payara Micro options. */
     public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port, Path war,
                                       List<String> jvmOptions, List<String> microOptions) {
-        return start(name, environment, workingDirectory, port, war, List.of(), jvmOptions, microOptions);
-    }
-
-    private static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port, Path war,
-                                       List<String> launcher, List<String> jvmOptions, List<String> microOptions) {
         Path jar = existing("payara.microJar", "target/payara-micro.jar");
         Path logs = Path.of(System.getProperty("stepup.it.logs", "target/it-logs")).toAbsolutePath();
         try {
             Files.createDirectories(logs);
             Path log = logs.resolve(name + "-" + port + ".log");
-            List<String> command = new ArrayList<>(launcher);
+            List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvmOptions);
             command.addAll(List.of(
@@ -133,8 +129,7 @@ public final class ServerProcess implements AutoCloseable {
             Files.copy(war, base.resolve("deployments").resolve("stepup.war"), StandardCopyOption.REPLACE_EXISTING);
             Files.createDirectories(logs);
             Path log = logs.resolve(name + ".log");
-            List<String> command = new ArrayList<>(BESIDE);
-            command.addAll(List.of(home.resolve("bin").resolve("standalone.sh").toString(),
+            List<String> command = new ArrayList<>(List.of(home.resolve("bin").resolve("standalone.sh").toString(),
                     "-Djboss.server.base.dir=" + base,
                     "-Djboss.socket.binding.port-offset=" + portOffset));
             ProcessBuilder builder = new ProcessBuilder(command)
