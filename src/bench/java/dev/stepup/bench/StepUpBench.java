@@ -1,6 +1,7 @@
 package dev.stepup.bench;
 
 import dev.stepup.it.Api;
+import dev.stepup.it.Ports;
 import dev.stepup.it.ServerProcess;
 import dev.stepup.it.TestTotp;
 import java.io.IOException;
@@ -132,7 +133,7 @@ public final class StepUpBench {
                 // As the README's small-footprint start: glibc keeps two malloc arenas, not one per thread.
                 "MALLOC_ARENA_MAX", "2");
         Instant started = Instant.now();
-        ServerProcess server = ServerProcess.start(name, environment, work, ServerProcess.freePort(), war, jvmOptions, microOptions);
+        ServerProcess server = ServerProcess.start(name, environment, work, Ports.free(), war, jvmOptions, microOptions);
         server.awaitReady(Duration.ofSeconds(240));
         base = server.base();
         cpu = new CpuAccount(server.pid(), postmasterPid(database));

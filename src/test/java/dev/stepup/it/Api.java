@@ -144,6 +144,13 @@ public final class Api {
             return json().getString("errorCode");
         }
 
+        /** Asserts the contract's error: this status and this {@code errorCode}. */
+        public Reply assertError(int expectedStatus, String expectedCode) {
+            org.assertj.core.api.Assertions.assertThat(status).as(toString()).isEqualTo(expectedStatus);
+            org.assertj.core.api.Assertions.assertThat(errorCode()).as(toString()).isEqualTo(expectedCode);
+            return this;
+        }
+
         @Override
         public String toString() {
             return status + " " + body;

@@ -8,59 +8,125 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * The server as a user starts it, {@code java -jar payara-micro.jar --deploy stepup.war}, with
  * no database settings: the embedded H2 default in {@code ./stepup-data}, kept across restarts.
- * Not Arquillian: each test starts and stops its own servers in a fresh working directory.
+ * Not Arquillian: each test has servers of its own in a fresh working directory. The first
+ * server of each test is started for both at once before they run, and the class runs beside
+ * the classes of the shared server (see the failsafe configuration in the POM).
  */
 @Timeout(value = 12, unit = java.util.concurrent.TimeUnit.MINUTES)
 class EmbeddedDefaultIT {
 
-    static final Duration READY = Duration.ofSeconds(180);
+    static final Duration READY = Duration.ofSeconds(300);
 
-    Path workDir;
+    static Path restartDir;
+    static Path badSettingDir;
+    /** The first start of {@link #theFirstStartMakesTheAdminAndARestartKeepsTheData}: no setting at all. */
+    static ServerProcess firstStart;
+    /** The server of {@link #aSettingThatIsNotANumberStopsTheStartAndIsNamed}. */
+    static ServerProcess badSetting;
 
-    @BeforeEach
-    void freshWorkingDirectory() throws IOException {
-        workDir = Files.createTempDirectory("stepup-embedded-");
+    @BeforeAll
+    static void startTheFirstServerOfEachTest() throws IOException {
+        restartDir = Files.createTempDirectory("stepup-embedded-restart-");
+        badSettingDir = Files.createTempDirectory("stepup-embedded-bad-setting-");
+        // With the full JIT: eight concurrent sign-ins wait for each other's password check on
+        // the name's row, and H2 gives up a lock after a second of waiting (seen with C1 alone,
+        // whose checks take 0.5 s: a guess answered 500).
+        firstStart = ServerProcess.start("embedded-first", Map.of(), restartDir, Ports.free(), List.of("-Xmx512m"));
+        // Payara's MicroProfile Config would quietly use the default for an injected number.
+        badSetting = ServerProcess.start("embedded-bad-setting", Map.of("STEPUP_THROTTLE_THRESHOLD", "5O"), badSettingDir, Ports.free());
     }
 
-    @AfterEach
-    void removeWorkingDirectory() {
-        ServerProcess.deleteTree(workDir);
+    @AfterAll
+    static void stopAndRemove() {
+        ServerProcess.stopAll(firstStart, badSetting);
+        for (Path dir : new Path[] {restartDir, badSettingDir}) {
+            ServerProcess.deleteTree(dir);
+        }
     }
 
+    /**
+     * A first start without a bootstrap token generates the admin's token and password, kept
+     * for the owner only and logged once, and logs nothing as SEVERE; what it stored survives
+     * a restart, and a bootstrap token given then makes no admin again.
+     */
     @Test
-    void usersSurviveARestartOnTheEmbeddedDatabase() throws IOException {
-        String adminToken = "emb-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
-        Map<String, String> env = Map.of("STEPUP_BOOTSTRAP_ADMIN_TOKEN", adminToken);
+    void theFirstStartMakesTheAdminAndARestartKeepsTheData() throws Exception {
+        Path workDir = restartDir;
         String username = "kept-" + UUID.randomUUID();
         String successorName = "successor-" + UUID.randomUUID();
+        String token;
         String userId;
         String successorToken;
 
-        try (ServerProcess first = ServerProcess.start("embedded-first", env, workDir, ServerProcess.freePort())) {
+        try (ServerProcess first = firstStart) {
             first.awaitReady(READY);
-            Api admin = first.api().token(adminToken);
+            Path file = workDir.resolve("stepup-data").resolve("admin-token");
+            assertThat(file).isRegularFile();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+            token = Files.readString(file, StandardCharsets.UTF_8).strip();
+            assertThat(token).isNotEmpty().hasSizeLessThan(50).doesNotContainAnyWhitespaces();
+
+            Api.Reply users = first.api().token(token).get("/api/users");
+            assertThat(users.status()).as(users.toString()).isEqualTo(200);
+            assertThat(users.json().getJsonArray("data").getValuesAs(jakarta.json.JsonObject.class))
+                    .anySatisfy(user -> {
+                        assertThat(user.getString("username")).isEqualTo("admin");
+                        assertThat(user.getJsonArray("adminRoles").getJsonObject(0).getString("name")).isEqualTo("TenantAdmin");
+                    });
+            Api.Reply refused = first.api().token(token + "x").get("/api/users");
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.errorCode()).isEqualTo("AU-0000");
+
+            // The newcomer's way into the web UI: the generated password, kept beside the token.
+            Path passwordFile = workDir.resolve("stepup-data").resolve("admin-password");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("rw-------");
+            String password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
+            assertThat(password).hasSizeGreaterThanOrEqualTo(16).isNotEqualTo(token);
+            Api.Reply signedIn = first.api().post("/api/session",
+                    "{\"username\":\"admin\",\"password\":\"" + password + "\"}");
+            assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
+            assertThat(signedIn.json().getJsonArray("roles").getString(0)).isEqualTo("TenantAdmin");
+            assertThat(signedIn.header("Set-Cookie")).startsWith("STEPUP_SESSION=").contains("HttpOnly");
+            first.api().post("/api/session", "{\"username\":\"admin\",\"password\":\"" + password + "x\"}")
+                    .assertError(401, "AU-0000");
+            // Concurrent guesses at a new name on H2: the name's throttle row is made once, and
+            // every guess is answered, 401 or, from the threshold (5) on, 429 (the guesses are
+            // counted one after another, so not all eight are checked); none fails.
+            String nobody = "nobody-" + UUID.randomUUID();
+            List<Callable<Api.Reply>> guesses = new ArrayList<>();
+            for (int guess = 0; guess < 8; guess++) {
+                guesses.add(() -> first.api().post("/api/session", "{\"username\":\"" + nobody + "\",\"password\":\"x\"}"));
+            }
+            int wrong = 0;
+            for (Api.Reply reply : AtOnce.all(guesses)) {
+                assertThat(reply.status()).as(reply.toString()).isIn(401, 429);
+                assertThat(reply.errorCode()).isEqualTo(reply.status() == 401 ? "AU-0000" : "AU-0429");
+                wrong += reply.status() == 401 ? 1 : 0;
+            }
+            assertThat(wrong).isBetween(5, 7);
+
+            // The admin hands over to a manager, and deletes itself: no TenantAdmin is left.
+            Api admin = first.api().token(token);
             Api.Reply created = admin.post("/api/users", """
                     {"type":"User","username":"%s","email":"kept@example.com","status":"active",
                      "adminRoles":[{"name":"IdentityViewer"}]}""".formatted(username));
             assertThat(created.status()).as(created.toString()).isEqualTo(200);
             userId = created.string("userId");
             assertThat(userId).matches("[A-Za-z0-9]{20}");
-            // The bootstrap admin hands over to a manager, and deletes itself: no TenantAdmin is left.
             Api.Reply successor = admin.post("/api/users", """
                     {"type":"User","username":"%s","status":"active",
                      "adminRoles":[{"name":"IdentityManager"}]}""".formatted(successorName));
@@ -72,10 +138,21 @@ class EmbeddedDefaultIT {
             assertListsOnePendingEnrolment(next, successorName);
             String adminId = admin.get("/api/me").string("userId");
             assertThat(admin.delete("/api/users/" + adminId).status()).isEqualTo(204);
-            assertThat(admin.get("/api/users").status()).isEqualTo(401);
+            admin.get("/api/users").assertError(401, "AU-0000");
 
+            // Logged once, as the contract says: the only way in for whoever reads the console.
             first.stop();
             assertThat(first.isAlive()).isFalse();
+            String log = Files.readString(first.log(), StandardCharsets.UTF_8);
+            // A clean start: a newcomer reads any SEVERE line as a failure.
+            assertThat(log.lines().filter(line -> line.contains("SEVERE")))
+                    .as("SEVERE lines in %s", first.log()).isEmpty();
+            assertThat(Pattern.compile(Pattern.quote(token)).matcher(log).results().count())
+                    .as("times the generated token appears in %s", first.log())
+                    .isEqualTo(1);
+            assertThat(Pattern.compile(Pattern.quote(password)).matcher(log).results().count())
+                    .as("times the generated password appears in %s", first.log())
+                    .isEqualTo(1);
         }
 
         Path data = workDir.resolve("stepup-data");
@@ -83,7 +160,9 @@ class EmbeddedDefaultIT {
         assertThat(data.resolve("stepup.mv.db")).as("H2 database file in %s", data).isRegularFile();
         assertThat(data.resolve("stepup.mv.db").toFile().length()).isPositive();
 
-        try (ServerProcess second = ServerProcess.start("embedded-second", env, workDir, ServerProcess.freePort())) {
+        String bootstrapToken = "emb-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        try (ServerProcess second = ServerProcess.start("embedded-second", Map.of("STEPUP_BOOTSTRAP_ADMIN_TOKEN", bootstrapToken),
+                workDir, Ports.free())) {
             second.awaitReady(READY);
             Api next = second.api().token(successorToken);
             Api.Reply read = next.get("/api/users/" + userId);
@@ -95,12 +174,13 @@ class EmbeddedDefaultIT {
             assertListsOnePendingEnrolment(next, successorName);
 
             // The bootstrap runs on a new database only: the deleted admin is not made again,
-            // though no TenantAdmin is left and this start has the bootstrap token too.
+            // though no TenantAdmin is left and this start has a bootstrap token.
             Api.Reply all = next.get("/api/users?size=1000");
             assertThat(all.status()).as(all.toString()).isEqualTo(200);
             assertThat(all.json().getJsonArray("data").getValuesAs(jakarta.json.JsonObject.class))
                     .noneMatch(user -> "admin".equals(user.getString("username", null)));
-            assertThat(second.api().token(adminToken).get("/api/users").status()).isEqualTo(401);
+            second.api().token(bootstrapToken).get("/api/users").assertError(401, "AU-0000");
+            second.api().token(token).get("/api/users").assertError(401, "AU-0000");
             second.stop();
             assertThat(Files.readString(second.log(), StandardCharsets.UTF_8))
                     .contains("the bootstrap admin 'admin' is not created again");
@@ -117,84 +197,15 @@ class EmbeddedDefaultIT {
     }
 
     @Test
-    void aSettingThatIsNotANumberStopsTheStartAndIsNamed() throws Exception {
-        // Payara's MicroProfile Config would quietly use the default for an injected number.
-        try (ServerProcess server = ServerProcess.start("embedded-bad-setting",
-                Map.of("STEPUP_THROTTLE_THRESHOLD", "5O"), workDir, ServerProcess.freePort())) {
+    void aSettingThatIsNotANumberStopsTheStartAndIsNamed() {
+        try (ServerProcess server = badSetting) {
             String refusal = "STEPUP_THROTTLE_THRESHOLD (stepup.throttle.threshold) must be a whole number from 1 to"
                     + " 2147483647, not '5O'";
             // Payara Micro itself comes up ("ready in"), without the application.
-            Instant deadline = Instant.now().plus(READY);
-            while (!Files.readString(server.log(), StandardCharsets.UTF_8).contains(" ready in ") && Instant.now().isBefore(deadline)) {
-                Thread.sleep(500);
-            }
-            assertThat(Files.readString(server.log(), StandardCharsets.UTF_8)).as("log %s", server.log()).contains(refusal);
+            String log = Waits.until(READY, "Payara Micro to be ready", () -> server.tail(100_000), text -> text.contains(" ready in "));
+            assertThat(log).as("log %s", server.log()).contains(refusal);
             Api.Reply health = server.api().head("/api/health");
             assertThat(health.status()).as("the application is not deployed").isEqualTo(404);
-        }
-    }
-
-    @Test
-    void withoutBootstrapTokenTheGeneratedOneIsKeptForTheOwnerOnlyAndNothingIsLoggedAsSevere() throws Exception {
-        try (ServerProcess server = ServerProcess.start("embedded-generated-token", Map.of(), workDir, ServerProcess.freePort())) {
-            server.awaitReady(READY);
-
-            Path file = workDir.resolve("stepup-data").resolve("admin-token");
-            assertThat(file).isRegularFile();
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-            String token = Files.readString(file, StandardCharsets.UTF_8).strip();
-            assertThat(token).isNotEmpty().hasSizeLessThan(50).doesNotContainAnyWhitespaces();
-
-            Api.Reply users = server.api().token(token).get("/api/users");
-            assertThat(users.status()).as(users.toString()).isEqualTo(200);
-            assertThat(users.json().getJsonArray("data").getValuesAs(jakarta.json.JsonObject.class))
-                    .anySatisfy(user -> {
-                        assertThat(user.getString("username")).isEqualTo("admin");
-                        assertThat(user.getJsonArray("adminRoles").getJsonObject(0).getString("name")).isEqualTo("TenantAdmin");
-                    });
-            Api.Reply refused = server.api().token(token + "x").get("/api/users");
-            assertThat(refused.status()).isEqualTo(401);
-            assertThat(refused.errorCode()).isEqualTo("AU-0000");
-
-            // The newcomer's way into the web UI: the generated password, kept beside the token.
-            Path passwordFile = workDir.resolve("stepup-data").resolve("admin-password");
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("rw-------");
-            String password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
-            assertThat(password).hasSizeGreaterThanOrEqualTo(16).isNotEqualTo(token);
-            Api.Reply signedIn = server.api().post("/api/session",
-                    "{\"username\":\"admin\",\"password\":\"" + password + "\"}");
-            assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
-            assertThat(signedIn.json().getJsonArray("roles").getString(0)).isEqualTo("TenantAdmin");
-            assertThat(signedIn.header("Set-Cookie")).startsWith("STEPUP_SESSION=").contains("HttpOnly");
-            assertThat(server.api().post("/api/session", "{\"username\":\"admin\",\"password\":\"" + password + "x\"}")
-                    .status()).isEqualTo(401);
-            // Concurrent guesses at a new name on H2: the name's throttle row is made once, and
-            // every guess is answered, 401 or, from the threshold (5) on, 429 (the guesses are
-            // counted one after another, so not all eight are checked); none fails.
-            String nobody = "nobody-" + UUID.randomUUID();
-            List<Callable<Api.Reply>> guesses = new ArrayList<>();
-            for (int guess = 0; guess < 8; guess++) {
-                guesses.add(() -> server.api().post("/api/session", "{\"username\":\"" + nobody + "\",\"password\":\"x\"}"));
-            }
-            int wrong = 0;
-            for (Api.Reply reply : AtOnce.all(guesses)) {
-                assertThat(reply.status()).as(reply.toString()).isIn(401, 429);
-                wrong += reply.status() == 401 ? 1 : 0;
-            }
-            assertThat(wrong).isBetween(5, 7);
-
-            // Logged once, as the contract says: the only way in for whoever reads the console.
-            server.stop();
-            String log = Files.readString(server.log(), StandardCharsets.UTF_8);
-            // A clean start: a newcomer reads any SEVERE line as a failure.
-            assertThat(log.lines().filter(line -> line.contains("SEVERE")))
-                    .as("SEVERE lines in %s", server.log()).isEmpty();
-            assertThat(Pattern.compile(Pattern.quote(token)).matcher(log).results().count())
-                    .as("times the generated token appears in %s", server.log())
-                    .isEqualTo(1);
-            assertThat(Pattern.compile(Pattern.quote(password)).matcher(log).results().count())
-                    .as("times the generated password appears in %s", server.log())
-                    .isEqualTo(1);
         }
     }
 }

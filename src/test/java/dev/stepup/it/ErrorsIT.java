@@ -14,7 +14,6 @@ import java.io.InputStreamReader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.Socket;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -25,10 +24,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,21 +33,12 @@ import org.junit.jupiter.api.Test;
  * stack trace. All rows run; the failing ones are listed together.
  */
 @BlackBox
-@RunAsClient
 class ErrorsIT {
 
     static final String JSON = "application/json";
     static final String UNKNOWN_ID = "Unknown0000000000000";
     static final int KIB = 1024;
     static final String BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
-
-    @Deployment(testable = false)
-    static WebArchive war() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    URL base;
 
     Api api;
     Users users;
@@ -61,8 +47,6 @@ class ErrorsIT {
 
     @BeforeEach
     void setUp() {
-        api = Api.at(base);
-        users = new Users(api);
         anonymous = new Caller("anonymous", null);
         admin = new Caller("admin", "TOKEN " + TestDatabase.ADMIN_TOKEN);
     }
@@ -287,9 +271,9 @@ class ErrorsIT {
     @Test
     void aContentLengthBeyondIntIsTooLarge() throws IOException {
         String answer;
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+        try (Socket socket = new Socket(api.base().getHost(), api.base().getPort())) {
             socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("POST /api/session HTTP/1.1\r\nHost: " + base.getHost() + "\r\n"
+            socket.getOutputStream().write(("POST /api/session HTTP/1.1\r\nHost: " + api.base().getHost() + "\r\n"
                     + "Content-Type: application/json\r\nContent-Length: 2147483648\r\nConnection: close\r\n\r\n{}")
                     .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();

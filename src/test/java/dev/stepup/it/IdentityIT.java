@@ -2,69 +2,47 @@ package dev.stepup.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Users, service identities and API tokens over HTTP, on PostgreSQL. */
 @BlackBox
-@RunAsClient
 class IdentityIT {
-
-    @Deployment(testable = false)
-    static WebArchive war() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    URL base;
 
     Api api;
     Users users;
 
-    @BeforeEach
-    void setUp() {
-        api = Api.at(base);
-        users = new Users(api);
-    }
-
-    @Test
-    void healthAnswersWithoutAuthentication() {
-        assertThat(api.head("/api/health").status()).isEqualTo(200);
-    }
-
     @Test
     void bootstrapAdminTokenIsAccepted() {
-        Api.Reply reply = users.admin().get("/api/users?size=1000");
-        assertThat(reply.status()).isEqualTo(200);
-        assertThat(reply.json().getJsonArray("data").getValuesAs(jakarta.json.JsonObject.class))
-                .anySatisfy(user -> {
-                    assertThat(user.getString("username")).isEqualTo("admin");
-                    assertThat(user.getJsonArray("adminRoles").getJsonObject(0).getString("name")).isEqualTo("TenantAdmin");
-                });
+        // The admin looked up by its own token: no listing, whatever other users the tenant holds.
+        Api.Reply me = users.admin().get("/api/me");
+        assertThat(me.status()).as(me.toString()).isEqualTo(200);
+        assertThat(me.string("username")).isEqualTo("admin");
+        Api.Reply admin = users.admin().get("/api/users/" + me.string("userId"));
+        assertThat(admin.status()).as(admin.toString()).isEqualTo(200);
+        assertThat(admin.string("username")).isEqualTo("admin");
+        assertThat(admin.json().getJsonArray("adminRoles").getJsonObject(0).getString("name")).isEqualTo("TenantAdmin");
     }
 
     @Test
     void createdUserHasTheContractShape() {
+        String ada = "ada-" + UUID.randomUUID();
         Api.Reply created = users.admin().post("/api/users", """
-                {"type":"User","username":"ada","email":"ada@example.com","firstName":"Ada","lastName":"Lovelace",
-                 "password":"correct horse battery","status":"active","adminRoles":[{"name":"IdentityViewer"}],"unknown":1}""");
+                {"type":"User","username":"%s","email":"ada@example.com","firstName":"Ada","lastName":"Lovelace",
+                 "password":"correct horse battery","status":"active","adminRoles":[{"name":"IdentityViewer"}],"unknown":1}"""
+                .formatted(ada));
         assertThat(created.status()).as(created.toString()).isEqualTo(200);
         var user = created.json();
         assertThat(user.getString("userId")).matches("[A-Za-z0-9]{20}");
         assertThat(user.getString("type")).isEqualTo("User");
-        assertThat(user.getString("username")).isEqualTo("ada");
+        assertThat(user.getString("username")).isEqualTo(ada);
         assertThat(user.getString("status")).isEqualTo("active");
         assertThat(user.getJsonArray("adminRoles").getJsonObject(0).getString("name")).isEqualTo("IdentityViewer");
         assertThat(user.getJsonObject("identityProvider").getBoolean("mfaEnabled")).isTrue();
@@ -74,18 +52,20 @@ class IdentityIT {
         assertThat(read.status()).isEqualTo(200);
         assertThat(read.json()).isEqualTo(user);
 
-        Api.Reply duplicate = users.admin().post("/api/users", "{\"type\":\"User\",\"username\":\"ada\"}");
+        Api.Reply duplicate = users.admin().post("/api/users", "{\"type\":\"User\",\"username\":\"" + ada + "\"}");
         assertThat(duplicate.status()).isEqualTo(409);
         assertThat(duplicate.errorCode()).isEqualTo("U-0003");
     }
 
     @Test
     void serviceIdentityGetsATokenThatAuthenticates() {
+        String name = "nightly-batch-" + UUID.randomUUID();
         Api.Reply created = users.admin().post("/api/users", """
-                {"type":"ServiceIdentity","name":"nightly-batch","status":"active","adminRoles":[{"name":"IdentityManager"}]}""");
+                {"type":"ServiceIdentity","name":"%s","status":"active","adminRoles":[{"name":"IdentityManager"}]}"""
+                .formatted(name));
         assertThat(created.status()).as(created.toString()).isEqualTo(200);
         assertThat(created.string("type")).isEqualTo("ServiceIdentity");
-        assertThat(created.string("name")).isEqualTo("nightly-batch");
+        assertThat(created.string("name")).isEqualTo(name);
         assertThat(created.json().containsKey("username")).isFalse();
         String id = created.string("userId");
 
@@ -97,7 +77,7 @@ class IdentityIT {
         // An IdentityManager may read users but not create them.
         Api batch = api.token(token.string("token"));
         assertThat(batch.get("/api/users/" + id).status()).isEqualTo(200);
-        Api.Reply refused = batch.post("/api/users", "{\"type\":\"User\",\"username\":\"x\"}");
+        Api.Reply refused = batch.post("/api/users", "{\"type\":\"User\",\"username\":\"x-" + UUID.randomUUID() + "\"}");
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.errorCode()).isEqualTo("AU-0403");
     }
@@ -114,6 +94,7 @@ class IdentityIT {
 
         Api.Reply otherScheme = api.header("Authorization", "Basic YWRtaW46YWRtaW4=").get("/api/users");
         assertThat(otherScheme.status()).isEqualTo(401);
+        assertThat(otherScheme.errorCode()).isEqualTo("AU-0000");
     }
 
     @Test
@@ -126,14 +107,14 @@ class IdentityIT {
 
     @Test
     void replacedTokenIsRefused() {
-        Users.Identity user = users.create(  "IdentityViewer");
+        Users.Identity user = users.create("IdentityViewer");
         assertThat(api.token(user.token()).get("/api/users/" + user.userId()).status()).isEqualTo(200);
 
         Api.Reply second = users.admin().post("/api/users/" + user.userId() + "/tokens", null);
         assertThat(second.status()).isEqualTo(200);
         assertThat(second.string("token")).isNotEqualTo(user.token());
 
-        assertThat(api.token(user.token()).get("/api/users/" + user.userId()).status()).isEqualTo(401);
+        assertUnauthenticated(api.token(user.token()).get("/api/users/" + user.userId()));
         assertThat(api.token(second.string("token")).get("/api/users/" + user.userId()).status()).isEqualTo(200);
     }
 
@@ -141,13 +122,39 @@ class IdentityIT {
     void tokenUnusedForLongerThanItsExpirationIsRefused() throws SQLException {
         Users.Identity user = users.create("IdentityViewer");
         assertThat(api.token(user.token()).get("/api/users/" + user.userId()).status()).isEqualTo(200);
+        lastUsedAgo(user.userId(), "25 hours");
+        assertUnauthenticated(api.token(user.token()).get("/api/users/" + user.userId()));
+    }
+
+    @Test
+    void aTokenWithoutExpirationDaysLasts90DaysAfterItsLastUse() throws SQLException {
+        Users.Identity user = users.create("IdentityViewer");
+        for (String body : new String[] {"{}", null}) {
+            Api.Reply issued = users.admin().post("/api/users/" + user.userId() + "/tokens", body);
+            assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
+            Api owner = api.token(issued.string("token"));
+            lastUsedAgo(user.userId(), "89 days 23 hours");
+            assertThat(owner.get("/api/users/" + user.userId()).status()).as("body %s, 89 days 23 hours after its last use", body)
+                    .isEqualTo(200);
+            lastUsedAgo(user.userId(), "90 days 1 hour");
+            assertUnauthenticated(owner.get("/api/users/" + user.userId()));
+        }
+    }
+
+    /** Moves the last use of the user's token into the past. */
+    private static void lastUsedAgo(String userId, String interval) throws SQLException {
         try (Connection db = TestDatabase.connect();
              PreparedStatement age = db.prepareStatement(
-                     "update api_token set last_used_at = last_used_at - interval '25 hours' where identity_id = ?")) {
-            age.setString(1, user.userId());
+                     "update api_token set last_used_at = now() - cast(? as interval) where identity_id = ?")) {
+            age.setString(1, interval);
+            age.setString(2, userId);
             assertThat(age.executeUpdate()).isEqualTo(1);
         }
-        assertThat(api.token(user.token()).get("/api/users/" + user.userId()).status()).isEqualTo(401);
+    }
+
+    private static void assertUnauthenticated(Api.Reply reply) {
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(401);
+        assertThat(reply.errorCode()).isEqualTo("AU-0000");
     }
 
     @Test
@@ -186,8 +193,10 @@ class IdentityIT {
         Api.Reply gone = users.admin().get("/api/users/" + user.userId());
         assertThat(gone.status()).isEqualTo(404);
         assertThat(gone.errorCode()).isEqualTo("U-0001");
-        assertThat(api.token(user.token()).get("/api/users").status()).isEqualTo(401);
-        assertThat(users.admin().delete("/api/users/" + user.userId()).status()).isEqualTo(404);
+        assertUnauthenticated(api.token(user.token()).get("/api/users"));
+        Api.Reply again = users.admin().delete("/api/users/" + user.userId());
+        assertThat(again.status()).isEqualTo(404);
+        assertThat(again.errorCode()).isEqualTo("U-0001");
     }
 
     @Test

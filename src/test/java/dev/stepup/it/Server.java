@@ -15,11 +15,23 @@ public final class Server {
     /**
      * StepUp's metrics in Prometheus text: Payara's MicroProfile Metrics at {@code /metrics} on
      * the application port; WildFly's Micrometer at {@code /prometheus} on the management port
-     * (9990, moved by the suite's port offset of 100).
+     * (9990, moved by the suite's port offset).
      */
     public static Api.Reply metrics(Api api) {
         return isWildFly()
-                ? Api.at(URI.create("http://127.0.0.1:10090/")).get("/prometheus")
+                ? management().get("/prometheus")
                 : api.header("Accept", "text/plain").get("/metrics?scope=application");
+    }
+
+    /**
+     * MicroProfile Health ({@code /health/ready}, {@code /health/live}): on the application
+     * port on Payara Micro, on the management port on WildFly (see the README).
+     */
+    public static Api health(Api api) {
+        return isWildFly() ? management() : api;
+    }
+
+    private static Api management() {
+        return Api.at(URI.create("http://127.0.0.1:" + (9990 + TestDatabase.wildFlyOffset()) + "/"));
     }
 }

@@ -2,7 +2,6 @@ package dev.stepup.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +32,12 @@ public final class ServerProcess implements AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1)
             .build();
 
+    /**
+     * The JVM options of the servers the tests start: a test server answers a few requests,
+     * so the JIT's C1 compiler alone (about half the CPU time of a start, which the servers
+     * that start beside each other share on a small machine) is the better bargain.
+     */
+    static final List<String> TEST_JVM = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1");
     private final String name;
     private final Process process;
     private final int port;
@@ -53,12 +58,24 @@ public final class ServerProcess implements AutoCloseable {
         return start(name, environment, workingDirectory, port, existing("stepup.war", "target/stepup.war"));
     }
 
-    /** As {@link #start(String, Map, Path, int)}, with another WAR than the build's. */
-    public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port, Path war) {
-        return start(name, environment, workingDirectory, port, war, List.of("-Xmx512m"));
+    /**
+     * As {@link #start(String, Map, Path, int)}, with the JVM options given instead of
+     * {@link #TEST_JVM}: for a server whose test needs the JIT's full speed.
+     */
+    public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port,
+                                      List<String> jvmOptions) {
+        return start(name, environment, workingDirectory, port, existing("stepup.war", "target/stepup.war"), jvmOptions);
     }
 
-    /** As {@link #start(String, Map, Path, int, Path)}, with the JVM options given. */
+    /** As {@link #start(String, Map, Path, int)}, with another WAR than the build's. */
+    public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port, Path war) {
+        return start(name, environment, workingDirectory, port, war, TEST_JVM, List.of());
+    }
+
+    /**
+     * As {@link #start(String, Map, Path, int, Path)}, with the JVM options given instead of
+     * {@link #TEST_JVM} (the bench measures the server with its own).
+     */
     public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port, Path war,
                                       List<String> jvmOptions) {
         return start(name, environment, workingDirectory, port, war, jvmOptions, List.of());
@@ -112,9 +129,10 @@ public final class ServerProcess implements AutoCloseable {
             Files.copy(war, base.resolve("deployments").resolve("stepup.war"), StandardCopyOption.REPLACE_EXISTING);
             Files.createDirectories(logs);
             Path log = logs.resolve(name + ".log");
-            ProcessBuilder builder = new ProcessBuilder(home.resolve("bin").resolve("standalone.sh").toString(),
+            List<String> command = new ArrayList<>(List.of(home.resolve("bin").resolve("standalone.sh").toString(),
                     "-Djboss.server.base.dir=" + base,
-                    "-Djboss.socket.binding.port-offset=" + portOffset)
+                    "-Djboss.socket.binding.port-offset=" + portOffset));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(workingDirectory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
@@ -122,6 +140,8 @@ public final class ServerProcess implements AutoCloseable {
             builder.environment().putAll(environment);
             // standalone.sh passes SIGTERM on to the server only when it runs it in the background.
             builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "true");
+            // standalone.conf's heap sizes, and C1 alone as for Payara Micro (TEST_JVM).
+            builder.environment().put("JBOSS_JAVA_SIZING", String.join(" ", "-Xms64m", String.join(" ", TEST_JVM)));
             return new ServerProcess(name, builder.start(), 8080 + portOffset, log);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + name, e);
@@ -138,16 +158,6 @@ public final class ServerProcess implements AutoCloseable {
                     Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-        }
-    }
-
-    /** A port nobody listens on right now. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -173,7 +183,7 @@ public final class ServerProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            sleep(500);
+            sleep(200);
         }
         throw new IllegalStateException(name + " not ready after " + timeout + "; log " + log + ":\n" + tail(80));
     }
@@ -226,6 +236,20 @@ public final class ServerProcess implements AutoCloseable {
     public void close() {
         if (process.isAlive()) {
             stop();
+        }
+    }
+
+    /** Stops servers at once: SIGTERM to each, then waits for each (null ones are skipped). */
+    public static void stopAll(ServerProcess... servers) {
+        for (ServerProcess server : servers) {
+            if (server != null && server.process.isAlive()) {
+                server.process.destroy();
+            }
+        }
+        for (ServerProcess server : servers) {
+            if (server != null) {
+                server.close();
+            }
         }
     }
 

@@ -2,48 +2,23 @@ package dev.stepup.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stepup.it.guarded.PayoutsResource;
-import java.net.URL;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Step-up authentication, the completion cookie and @StepUpRequired, on PostgreSQL. */
 @BlackBox
-@RunAsClient
 class StepUpIT {
 
     static final String COOKIE = "STEPUP_COMPLETION";
 
-    @Deployment(testable = false)
-    static WebArchive war() {
-        // The built WAR plus the README's example resource, as an application would add it.
-        return Deployments.war().addPackage(PayoutsResource.class.getPackage());
-    }
-
-    @ArquillianResource
-    URL base;
-
     Api api;
     Users users;
 
-    @BeforeEach
-    void setUp() {
-        api = Api.at(base);
-        users = new Users(api);
-    }
-
     @Test
     void successSetsTheCompletionCookieWithItsAttributes() {
-        Enrolled user = Enrolled.create(users, api);
+        Enrolled user = Enrolled.create(users);
         Api.Reply reply = user.stepUp();
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().getString("result")).isEqualTo("SUCCESS");
@@ -59,8 +34,8 @@ class StepUpIT {
     }
 
     @Test
-    void malformedCodesAndFactorsAreRefusedUncounted() throws SQLException {
-        Enrolled user = Enrolled.create(users, api);
+    void malformedCodesAndFactorsAreRefusedUncounted() {
+        Enrolled user = Enrolled.create(users);
         for (String otp : new String[] {"1234567", "12345", "12345x", ""}) {
             Api.Reply malformed = user.api().post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + otp + "\"}");
             assertThat(malformed.status()).as(otp).isEqualTo(400);
@@ -72,20 +47,13 @@ class StepUpIT {
         Api.Reply factor = user.api().post("/api/step-up/authenticate/SMS", "{\"otp\":\"" + user.nextCode() + "\"}");
         assertThat(factor.status()).isEqualTo(400);
         assertThat(factor.errorCode()).isEqualTo("MFA-0001");
-        try (Connection db = TestDatabase.connect();
-             PreparedStatement failures = db.prepareStatement("select failures from registration where identity_id = ?")) {
-            failures.setString(1, user.identity().userId());
-            try (ResultSet row = failures.executeQuery()) {
-                assertThat(row.next()).isTrue();
-                assertThat(row.getInt(1)).as("failures counted for malformed codes").isZero();
-            }
-        }
+        assertThat(RegistrationRows.shared().failures(user.userId())).as("failures counted for malformed codes").isZero();
         assertThat(user.stepUp().json().getString("result")).isEqualTo("SUCCESS");
     }
 
     @Test
     void behindATrustedProxyOnlyWhenConfigured() {
-        Enrolled user = Enrolled.create(users, api);
+        Enrolled user = Enrolled.create(users);
         Api.Reply reply = user.api().header("X-Forwarded-Proto", "https")
                 .post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.nextCode() + "\"}");
         assertThat(reply.header("Set-Cookie")).as("proxy headers are not trusted by default").doesNotContain("Secure");
@@ -93,31 +61,28 @@ class StepUpIT {
 
     @Test
     void maxAgeFollowsTheConfiguration() {
-        Api admin = users.admin();
-        Enrolled user = Enrolled.create(users, api);
-        try {
-            setCookieMaxAge(admin, 7);
-            assertThat(user.stepUp().header("Set-Cookie")).contains("; Max-Age=7");
-        } finally {
-            setCookieMaxAge(admin, 5);
-        }
+        Enrolled user = Enrolled.create(users);
+        TenantConfiguration.cookieMaxAge(users.admin(), 7).during(() ->
+                assertThat(user.stepUp().header("Set-Cookie")).contains("; Max-Age=7"));
     }
 
     @Test
     void withoutStepUpTheGuardedMethodIs403PE0028() {
-        Enrolled user = Enrolled.create(users, api);
+        Enrolled user = Enrolled.create(users);
         for (String path : new String[] {"/api/payouts/recent", "/api/payouts/always", "/api/payouts/service"}) {
             Api.Reply refused = user.api().post(path, null);
             assertThat(refused.status()).as(path).isEqualTo(403);
             assertThat(refused.errorCode()).isEqualTo("PE-0028");
             assertThat(refused.json().getString("message")).isEqualTo("Step up authentication required");
         }
-        assertThat(api.post("/api/payouts/recent", null).status()).isEqualTo(401);
+        Api.Reply anonymous = api.post("/api/payouts/recent", null);
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.errorCode()).isEqualTo("AU-0000");
     }
 
     @Test
-    void windowPassesUntilItExpires() throws Exception {
-        Enrolled user = Enrolled.create(users, api);
+    void windowPassesUntilItExpires() {
+        Enrolled user = Enrolled.create(users);
         assertThat(user.stepUp().json().getString("result")).isEqualTo("SUCCESS");
         assertThat(user.api().post("/api/payouts/recent", null).status()).isEqualTo(200);
         assertThat(user.api().post("/api/payouts/recent", null).status()).as("the window is not used up").isEqualTo(200);
@@ -129,12 +94,7 @@ class StepUpIT {
         assertThat(until).isBetween(Instant.now().plusSeconds(29 * 60), Instant.now().plusSeconds(31 * 60));
 
         // Move the last step-up 31 minutes into the past: the 30-minute window has ended.
-        try (Connection db = TestDatabase.connect();
-             PreparedStatement age = db.prepareStatement(
-                     "update registration set last_step_up_at = last_step_up_at - interval '31 minutes' where identity_id = ?")) {
-            age.setString(1, user.identity().userId());
-            assertThat(age.executeUpdate()).isEqualTo(1);
-        }
+        RegistrationRows.shared().update(user.userId(), "last_step_up_at = last_step_up_at - interval '31 minutes'");
         Api.Reply expired = user.api().post("/api/payouts/recent", null);
         assertThat(expired.status()).isEqualTo(403);
         assertThat(expired.errorCode()).isEqualTo("PE-0028");
@@ -143,8 +103,8 @@ class StepUpIT {
 
     @Test
     void completionIsUsableOnceAndOnlyByItsUser() {
-        Enrolled user = Enrolled.create(users, api);
-        Enrolled other = Enrolled.create(users, api);
+        Enrolled user = Enrolled.create(users);
+        Enrolled other = Enrolled.create(users);
         String completion = value(user.stepUp().header("Set-Cookie"));
 
         Api.Reply stolen = other.api().header("Cookie", COOKIE + "=" + completion).post("/api/payouts/always", null);
@@ -161,22 +121,37 @@ class StepUpIT {
 
         Api.Reply forged = user.api().header("Cookie", COOKIE + "=forged-value-0123456789abcdef").post("/api/payouts/always", null);
         assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.errorCode()).isEqualTo("PE-0028");
+    }
+
+    @Test
+    void aCompletionSentByRequestsAtOnceLetsExactlyOneThrough() throws Exception {
+        Enrolled user = Enrolled.create(users);
+        for (int round = 1; round <= 5; round++) {
+            Api withCookie = user.api().header("Cookie", COOKIE + "=" + value(user.stepUp().header("Set-Cookie")));
+            List<Api.Reply> replies = AtOnce.all(Collections.nCopies(2, () -> withCookie.post("/api/payouts/always", null)));
+            assertThat(replies).as("round %d: %s", round, replies).filteredOn(reply -> reply.status() == 200).hasSize(1);
+            assertThat(replies).as("round %d: %s", round, replies).filteredOn(reply -> reply.status() == 403)
+                    .singleElement().satisfies(refused -> assertThat(refused.errorCode()).isEqualTo("PE-0028"));
+        }
     }
 
     @Test
     void guardedCdiBeanConsumesTheCompletionOnce() {
-        Enrolled user = Enrolled.create(users, api);
+        Enrolled user = Enrolled.create(users);
         String completion = value(user.stepUp().header("Set-Cookie"));
         Api withCookie = user.api().header("Cookie", COOKIE + "=" + completion);
         Api.Reply first = withCookie.post("/api/payouts/service", null);
         assertThat(first.status()).as(first.toString()).isEqualTo(200);
         assertThat(first.json().getString("done")).isEqualTo("service");
-        assertThat(withCookie.post("/api/payouts/service", null).status()).isEqualTo(403);
+        Api.Reply again = withCookie.post("/api/payouts/service", null);
+        assertThat(again.status()).isEqualTo(403);
+        assertThat(again.errorCode()).isEqualTo("PE-0028");
     }
 
     @Test
     void aCompletionStaysUsedWhenTheGuardedMethodRollsBack() {
-        Enrolled user = Enrolled.create(users, api);
+        Enrolled user = Enrolled.create(users);
         Api withCookie = user.api().header("Cookie", COOKIE + "=" + value(user.stepUp().header("Set-Cookie")));
         Api.Reply refused = withCookie.post("/api/payouts/refused", null);
         assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
@@ -188,7 +163,7 @@ class StepUpIT {
 
     @Test
     void theWindowDoesNotStandInForACompletion() {
-        Enrolled user = Enrolled.create(users, api);
+        Enrolled user = Enrolled.create(users);
         String completion = value(user.stepUp().header("Set-Cookie"));
         // The window holds now, but the bean the method calls wants a completion.
         Api.Reply withoutCookie = user.api().post("/api/mixed", null);
@@ -196,25 +171,25 @@ class StepUpIT {
         assertThat(withoutCookie.errorCode()).isEqualTo("PE-0028");
         Api.Reply withCookie = user.api().header("Cookie", COOKIE + "=" + completion).post("/api/mixed", null);
         assertThat(withCookie.status()).as(withCookie.toString()).isEqualTo(200);
-        assertThat(user.api().header("Cookie", COOKIE + "=" + completion).post("/api/mixed", null).status()).isEqualTo(403);
+        Api.Reply again = user.api().header("Cookie", COOKIE + "=" + completion).post("/api/mixed", null);
+        assertThat(again.status()).isEqualTo(403);
+        assertThat(again.errorCode()).isEqualTo("PE-0028");
     }
 
     @Test
     void expiredCompletionIsRefused() {
-        Api admin = users.admin();
-        Enrolled user = Enrolled.create(users, api);
-        try {
-            setCookieMaxAge(admin, 1);
-            Enrolled.sleep(600); // the configuration cache holds for half a second
+        Enrolled user = Enrolled.create(users);
+        TenantConfiguration.cookieMaxAge(users.admin(), 1).during(() -> {
+            // The instance that made the change serves it at once.
             String cookie = user.stepUp().header("Set-Cookie");
+            Instant answered = Instant.now();
             assertThat(cookie).contains("; Max-Age=1");
-            Enrolled.sleep(1_500);
+            // The completion expires a second after the server made it, before it answered.
+            Waits.past(answered.plusSeconds(1));
             Api.Reply expired = user.api().header("Cookie", COOKIE + "=" + value(cookie)).post("/api/payouts/always", null);
             assertThat(expired.status()).isEqualTo(403);
             assertThat(expired.errorCode()).isEqualTo("PE-0028");
-        } finally {
-            setCookieMaxAge(admin, 5);
-        }
+        });
     }
 
     @Test
@@ -246,13 +221,6 @@ class StepUpIT {
 
         Users.Identity tokenUser = users.create();
         assertThat(api.token(tokenUser.token()).post("/api/payouts/recent", null).header("WWW-Authenticate")).isNull();
-    }
-
-    private static void setCookieMaxAge(Api admin, int seconds) {
-        Api.Reply reply = admin.post("/api/step-up/configuration", """
-                {"validationWindow":30,"completedCookieMaxAge":%d,
-                 "totpConfiguration":{"hashFunction":"SHA1","digits":6,"timeStep":30}}""".formatted(seconds));
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
     }
 
     private static String value(String setCookie) {

@@ -1,22 +1,30 @@
 package dev.stepup.it;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Gives each test run a PostgreSQL database of its own (dropped when the run ends) and
- * hands the server its settings through {@code payara.cmdOptions}, which the Payara Micro
- * Arquillian container reads, or through the WildFly container's {@code javaVmArguments}.
+ * The shared server's database and settings: the run's own PostgreSQL database (made before
+ * the server starts, dropped when the run ends), and the JVM options Arquillian's containers
+ * start the server with, through {@code payara.cmdOptions} for Payara Micro and the WildFly
+ * container's {@code javaVmArguments}.
  */
 public final class TestDatabase implements BeforeAllCallback {
 
-    public static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
     /**
      * The bootstrap admin's token and the secret key: from the environment where the build
      * gives them (the WildFly run, whose server inherits them, because WildFly writes its JVM
@@ -26,91 +34,94 @@ public final class TestDatabase implements BeforeAllCallback {
             "it-admin-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24));
     public static final String SECRET_KEY = environment("STEPUP_SECRET_KEY", Base64.getEncoder().encodeToString(randomKey()));
     /** The identity provider of the Bearer tests: its key pair and issuer. */
-    public static final java.security.KeyPair JWT_KEYS = rsaKeyPair();
+    public static final KeyPair JWT_KEYS = rsaKeyPair();
     public static final String JWT_ISSUER = "https://idp.stepup.test";
     public static final String JWT_AUDIENCE = "stepup";
 
-    private static String name;
+    private static Database shared;
+    private static int wildFlyOffset;
 
     @Override
-    public void beforeAll(ExtensionContext context) throws Exception {
-        start();
+    public void beforeAll(ExtensionContext context) {
+        shared();
     }
 
-    /** The run's database, created on first use. */
-    public static synchronized String name() throws SQLException {
-        start();
-        return name;
-    }
-
-    public static String url() throws SQLException {
-        return SERVER + name();
+    /** The shared server's database, made (with the server's settings) on first use. */
+    public static synchronized Database shared() {
+        if (shared == null) {
+            shared = Database.create();
+            configureServer(shared);
+        }
+        return shared;
     }
 
     public static Connection connect() throws SQLException {
-        return DriverManager.getConnection(url(), "postgres", "");
+        return shared().connect();
     }
 
-    private static synchronized void start() throws SQLException {
-        if (name != null) {
-            return;
-        }
-        String database = "stepup_it_" + System.currentTimeMillis();
-        try (Connection admin = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
-             Statement statement = admin.createStatement()) {
-            statement.execute("create database " + database);
-        }
-        name = database;
-        Runtime.getRuntime().addShutdownHook(new Thread(TestDatabase::drop));
-        java.nio.file.Path logs = java.nio.file.Path.of(System.getProperty("stepup.it.logs", "target/it-logs")).toAbsolutePath();
+    public static String url() {
+        return shared().url();
+    }
+
+    /** The shared WildFly's port offset: HTTP on 8080 plus it, management on 9990 plus it. */
+    public static synchronized int wildFlyOffset() {
+        shared();
+        return wildFlyOffset;
+    }
+
+    private static void configureServer(Database database) {
+        Path logs = Path.of(System.getProperty("stepup.it.logs", "target/it-logs")).toAbsolutePath();
         try {
-            java.nio.file.Files.createDirectories(logs.resolve("data"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            Files.createDirectories(logs.resolve("data"));
+            // The log of this run's shared server only: Payara Micro appends to an existing one.
+            try (var old = Files.list(logs)) {
+                for (Path file : old.filter(f -> f.getFileName().toString().startsWith("server.log")).toList()) {
+                    Files.delete(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         // Each secret the environment does not give the server (it inherits the environment) goes as an option.
         String secrets = (inEnvironment("STEPUP_BOOTSTRAP_ADMIN_TOKEN") ? "" : "-Dstepup.bootstrap.admin.token=" + ADMIN_TOKEN)
                 + (inEnvironment("STEPUP_SECRET_KEY") ? "" : " -Dstepup.secret.key=" + SECRET_KEY);
         String settings = String.join(" ",
                 "-Xmx512m",
-                "-Dstepup.db.url=" + SERVER + database,
+                "-Dstepup.db.url=" + database.url(),
                 "-Dstepup.db.user=postgres",
                 "-Dstepup.db.password=unused",
                 secrets,
                 "-Dstepup.data.dir=" + logs.resolve("data"),
-                "-Dstepup.audit.retention.days=400",
+                // Pending enrolments are removed by the purge tests only, which age their own
+                // (the housekeeping of every minute would otherwise race them for the rows).
+                "-Dstepup.housekeeping.challenge.max.age.hours=87600",
                 "-Dmp.jwt.verify.publickey=" + Base64.getEncoder().encodeToString(JWT_KEYS.getPublic().getEncoded()),
                 "-Dmp.jwt.verify.issuer=" + JWT_ISSUER,
                 "-Dmp.jwt.verify.audiences=" + JWT_AUDIENCE);
         System.setProperty("payara.cmdOptions", settings);
         // As the README's production start: no Hazelcast at all.
         System.setProperty("payara.extraMicroOptions", "--nohazelcast --logtofile " + serverLog());
-        // WildFly (the failsafe execution "wildfly"): the same settings, its ports moved by 100
-        // so as not to meet anything on 8080 or 9990, and server.log written where ServerLogs reads.
-        System.setProperty("arq.container.wildfly.configuration.javaVmArguments", String.join(" ", settings,
-                "-Djboss.socket.binding.port-offset=100", "-Djboss.server.log.dir=" + logs));
-    }
-
-    /** Where the servers of this run write their log. */
-    public static String serverLog() {
-        return java.nio.file.Path.of(System.getProperty("stepup.it.logs", "target/it-logs"), "server.log").toAbsolutePath().toString();
-    }
-
-    private static void drop() {
-        try (Connection admin = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
-             Statement statement = admin.createStatement()) {
-            statement.execute("drop database if exists " + name + " with (force)");
-        } catch (SQLException e) {
-            System.err.println("Could not drop test database " + name + ": " + e.getMessage());
+        // WildFly (the failsafe execution "wildfly"): the same settings, its ports moved by a
+        // free offset, and server.log written where ServerLogs reads.
+        if (Server.isWildFly()) {
+            wildFlyOffset = Ports.wildFlyOffset();
+            System.setProperty("arq.container.wildfly.configuration.managementPort", Integer.toString(9990 + wildFlyOffset));
+            System.setProperty("arq.container.wildfly.configuration.javaVmArguments", String.join(" ", settings,
+                    "-Djboss.socket.binding.port-offset=" + wildFlyOffset, "-Djboss.server.log.dir=" + logs));
         }
     }
 
-    private static java.security.KeyPair rsaKeyPair() {
+    /** Where the shared server of this run writes its log. */
+    public static String serverLog() {
+        return Path.of(System.getProperty("stepup.it.logs", "target/it-logs"), "server.log").toAbsolutePath().toString();
+    }
+
+    private static KeyPair rsaKeyPair() {
         try {
-            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             return generator.generateKeyPair();
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -126,16 +137,16 @@ public final class TestDatabase implements BeforeAllCallback {
 
     private static byte[] randomKey() {
         byte[] key = new byte[32];
-        new java.security.SecureRandom().nextBytes(key);
+        new SecureRandom().nextBytes(key);
         return key;
     }
 
     /** SHA-256 in hex, as the server stores the hashes of cookies, tokens and sign-in names. */
     public static String sha256(String value) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -65,17 +65,4 @@ public record TestTotp(byte[] secret, String algorithm, int digits, int period) 
     public String now() {
         return code(currentStep());
     }
-
-    /** Waits, if needed, until at least {@code margin} seconds remain in the current step. */
-    public void awayFromStepEdge(int marginSeconds) {
-        long intoStep = Math.floorMod(Instant.now().getEpochSecond(), period);
-        if (intoStep < 1 || period - intoStep < marginSeconds) {
-            long waitMillis = ((period - intoStep) + 1) * 1000L;
-            try {
-                Thread.sleep(waitMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
 }

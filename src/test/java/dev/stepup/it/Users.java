@@ -2,17 +2,40 @@ package dev.stepup.it;
 
 import java.util.UUID;
 
-/** Creates identities and tokens through the API, as an administrator would. */
+/**
+ * Creates identities and tokens through the API, as an administrator would; each with a name
+ * of its own, so that no test meets another's users.
+ */
 public final class Users {
 
+    private final Api anonymous;
     private final Api admin;
+    private final Database database;
 
+    /** The users of the shared server, on the shared database. */
     public Users(Api anonymous) {
+        this(anonymous, TestDatabase.shared());
+    }
+
+    /** The users of a server of its own on {@code database}, with the same bootstrap admin token. */
+    public Users(Api anonymous, Database database) {
+        this.anonymous = anonymous;
         this.admin = anonymous.token(TestDatabase.ADMIN_TOKEN);
+        this.database = database;
     }
 
     public Api admin() {
         return admin;
+    }
+
+    /** The server, without credentials. */
+    public Api anonymous() {
+        return anonymous;
+    }
+
+    /** The server's database, for the test's own rows. */
+    public Database database() {
+        return database;
     }
 
     /** A new user with the given roles; returns its id and an API token for it. */

@@ -12,22 +12,23 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The embedded default on WildFly (run by the failsafe execution "wildfly"): the WAR with no
  * database setting keeps users and registrations in H2 files under the server's working
- * directory, across a restart, and H2's listing trigger loads from the WAR there too.
+ * directory, across a restart, and H2's listing trigger loads from the WAR there too. It runs
+ * beside the classes of the shared WildFly (see the failsafe configuration in the POM).
  */
 class WildFlyEmbeddedIT {
 
-    private static final Duration READY = Duration.ofSeconds(240);
-    /** HTTP on 8280, management on 10190: clear of the suite's WildFly (offset 100). */
-    private static final int PORT_OFFSET = 200;
+    private static final Duration READY = Duration.ofSeconds(300);
 
     @Test
     void usersAndRegistrationsSurviveARestart(@TempDir Path work) {
+        // Ports of its own, clear of the shared WildFly's, which runs beside it (see the POM).
+        int portOffset = Ports.wildFlyOffset();
         String adminToken = "wf-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
         Map<String, String> env = Map.of("STEPUP_BOOTSTRAP_ADMIN_TOKEN", adminToken);
         String username = "kept-" + UUID.randomUUID();
         String userId;
 
-        try (ServerProcess first = ServerProcess.startWildFly("wildfly-embedded-first", env, work, PORT_OFFSET)) {
+        try (ServerProcess first = ServerProcess.startWildFly("wildfly-embedded-first", env, work, portOffset)) {
             first.awaitReady(READY);
             Api admin = first.api().token(adminToken);
             Api.Reply created = admin.post("/api/users", """
@@ -40,7 +41,7 @@ class WildFlyEmbeddedIT {
         }
         assertThat(work.resolve("stepup-data").resolve("stepup.mv.db")).isRegularFile();
 
-        try (ServerProcess second = ServerProcess.startWildFly("wildfly-embedded-second", env, work, PORT_OFFSET)) {
+        try (ServerProcess second = ServerProcess.startWildFly("wildfly-embedded-second", env, work, portOffset)) {
             second.awaitReady(READY);
             Api admin = second.api().token(adminToken);
             Api.Reply read = admin.get("/api/users/" + userId);

@@ -1,0 +1,100 @@
+package dev.stepup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * The one place where the tests read and change a user's row of the {@code registration}
+ * table with SQL: its used time step, failure count, age, last step-up and key id. Every
+ * test changes only the rows of users it made itself.
+ */
+public final class RegistrationRows {
+
+    private final Database database;
+
+    private RegistrationRows(Database database) {
+        this.database = database;
+    }
+
+    /** The registrations on {@code database}. */
+    public static RegistrationRows in(Database database) {
+        return new RegistrationRows(database);
+    }
+
+    /** The registrations of the shared server. */
+    public static RegistrationRows shared() {
+        return in(TestDatabase.shared());
+    }
+
+    /**
+     * Forgets which time steps the user's codes have used, as if time had moved on: every
+     * code of the steps the server accepts now is fresh again. Instead of waiting for the
+     * next time step when a test needs more codes than the clock gives.
+     */
+    public void forgetUsedSteps(String userId) {
+        update(userId, "last_step = -1");
+    }
+
+    /** Sets columns of the user's TOTP registration, which must exist: {@code set} is SQL. */
+    public void update(String userId, String set) {
+        try (Connection db = database.connect();
+             PreparedStatement update = db.prepareStatement(
+                     "update registration set " + set + " where identity_id = ? and factor = 'TOTP'")) {
+            update.setString(1, userId);
+            assertThat(update.executeUpdate()).as("registration rows of %s", userId).isEqualTo(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Whether the user has a registration row at all. A pending enrolment older than its
+     * time to live (10 minutes) reads as {@code UNREGISTERED} over the API while its row is
+     * still there: what a purge removed shows only here.
+     */
+    public boolean exists(String userId) {
+        try (Connection db = database.connect();
+             PreparedStatement select = db.prepareStatement(
+                     "select 1 from registration where identity_id = ? and factor = 'TOTP'")) {
+            select.setString(1, userId);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The failures counted against the user's registration. */
+    public int failures(String userId) {
+        return Integer.parseInt(column(userId, "failures"));
+    }
+
+    /** The id of the key the user's secret is encrypted under. */
+    public String keyId(String userId) {
+        return column(userId, "key_id");
+    }
+
+    /** The stored secret, as the column holds it. */
+    public String secretCiphertext(String userId) {
+        return column(userId, "secret_ciphertext");
+    }
+
+    private String column(String userId, String column) {
+        try (Connection db = database.connect();
+             PreparedStatement select = db.prepareStatement(
+                     "select " + column + " from registration where identity_id = ? and factor = 'TOTP'")) {
+            select.setString(1, userId);
+            try (ResultSet row = select.executeQuery()) {
+                assertThat(row.next()).as("a registration of %s", userId).isTrue();
+                return row.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package dev.stepup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rules of the one verifier behind {@code VERIFY}, the delete credential and step-up:
+ * one time step of clock skew each way, each code once, and the throttle that counts wrong
+ * and replayed codes of every path together.
+ */
+@BlackBox
+class VerifierIT {
+
+    /** The longest time step the configuration allows: a check rarely meets a step edge. */
+    static final int LONG_STEP = 120;
+
+    Api api;
+    Users users;
+
+    @Test
+    void verifyAcceptsOneStepOfSkewEachWayAndNotTwo() {
+        TenantConfiguration.timeStep(users.admin(), LONG_STEP).during(() ->
+                TimeSteps.withinOne(LONG_STEP, step -> {
+                    // A pending enrolment has used no step yet: no code can be refused as a replay.
+                    Pending early = pending();
+                    assertThat(early.totp().period()).isEqualTo(LONG_STEP);
+                    assertWrongConfirmation(early.verify(early.totp().code(step - 2)));
+                    assertWrongConfirmation(early.verify(early.totp().code(step + 2)));
+                    Api.Reply behind = early.verify(early.totp().code(step - 1));
+                    assertThat(behind.status()).as(behind.toString()).isEqualTo(200);
+                    assertThat(behind.json().getString("status")).isEqualTo("REGISTERED");
+                    Pending late = pending();
+                    Api.Reply ahead = late.verify(late.totp().code(step + 1));
+                    assertThat(ahead.status()).as(ahead.toString()).isEqualTo(200);
+                    assertThat(AuditLines.of(users, early.userId(), "ENROLMENT_CONFIRMATION")).containsExactly(
+                            "ENROLMENT_CONFIRMATION FAILED", "ENROLMENT_CONFIRMATION FAILED", "ENROLMENT_CONFIRMATION SUCCESS");
+                }));
+    }
+
+    @Test
+    void stepUpAcceptsOneStepOfSkewEachWayAndNotTwo() {
+        TenantConfiguration.timeStep(users.admin(), LONG_STEP).during(() ->
+                TimeSteps.withinOne(LONG_STEP, step -> {
+                    Enrolled user = Enrolled.create(users);
+                    // Its confirmation used a step: forgotten, so that no code below is refused as a replay.
+                    RegistrationRows.shared().forgetUsedSteps(user.userId());
+                    TestTotp totp = user.totp();
+                    assertThat(user.stepUpResult(totp.code(step - 2))).isEqualTo("FAILED");
+                    assertThat(user.stepUpResult(totp.code(step + 2))).isEqualTo("FAILED");
+                    assertThat(user.stepUpResult(totp.code(step - 1))).isEqualTo("SUCCESS");
+                    assertThat(user.stepUpResult(totp.code(step + 1))).isEqualTo("SUCCESS");
+                    // Accepting step + 1 used up every earlier step, the current one included.
+                    assertThat(user.stepUpResult(totp.code(step))).isEqualTo("FAILED");
+                    assertThat(AuditLines.of(users, user.userId(), "STEP_UP")).containsExactly(
+                            "STEP_UP FAILED", "STEP_UP FAILED", "STEP_UP SUCCESS", "STEP_UP SUCCESS", "STEP_UP REPLAYED");
+                }));
+    }
+
+    @Test
+    void theDeleteCredentialAcceptsOneStepOfSkewEachWayAndNotTwo() {
+        TenantConfiguration.timeStep(users.admin(), LONG_STEP).during(() ->
+                TimeSteps.withinOne(LONG_STEP, step -> {
+                    Enrolled behind = Enrolled.create(users, "TenantAdmin");
+                    RegistrationRows.shared().forgetUsedSteps(behind.userId());
+                    assertRefusedCredential(deleteOwn(behind, behind.totp().code(step - 2)));
+                    assertRefusedCredential(deleteOwn(behind, behind.totp().code(step + 2)));
+                    assertDeleted(behind, deleteOwn(behind, behind.totp().code(step - 1)));
+                    assertThat(AuditLines.of(users, behind.userId(), "DELETE_CREDENTIAL_CHECK")).containsExactly(
+                            "DELETE_CREDENTIAL_CHECK FAILED", "DELETE_CREDENTIAL_CHECK FAILED", "DELETE_CREDENTIAL_CHECK SUCCESS");
+
+                    Enrolled ahead = Enrolled.create(users, "TenantAdmin");
+                    RegistrationRows.shared().forgetUsedSteps(ahead.userId());
+                    assertDeleted(ahead, deleteOwn(ahead, ahead.totp().code(step + 1)));
+                }));
+    }
+
+    @Test
+    void aCodeIsAcceptedOnceEvenUnderConcurrency() throws Exception {
+        Enrolled user = Enrolled.create(users);
+        String code = user.nextCode();
+        Callable<Api.Reply> client = () -> user.stepUp(code);
+        int clients = 32;
+        int success = 0;
+        int refused = 0;
+        for (Api.Reply reply : AtOnce.all(Collections.nCopies(clients, client))) {
+            if (reply.status() == 200 && reply.json().getString("result").equals("SUCCESS")) {
+                success++;
+            } else if ((reply.status() == 200 && reply.json().getString("result").equals("FAILED"))
+                    || (reply.status() == 429 && reply.errorCode().equals("MFA-0005"))) {
+                refused++;
+            } else {
+                throw new AssertionError("Unexpected reply: " + reply);
+            }
+        }
+        assertThat(success).isEqualTo(1);
+        assertThat(refused).isEqualTo(clients - 1);
+    }
+
+    @Test
+    void aReplayedCodeCountsAsAFailure() {
+        Enrolled user = Enrolled.create(users);
+        String used = user.nextCode();
+        assertThat(user.stepUpResult(used)).isEqualTo("SUCCESS");
+        for (int replay = 1; replay <= 5; replay++) {
+            assertThat(user.stepUpResult(used)).as("replay %d", replay).isEqualTo("FAILED");
+        }
+        // Five failures: the next attempt must wait, a right code too.
+        assertThrottled(user.stepUp(user.nextCode()));
+        assertThat(AuditLines.of(users, user.userId(), "STEP_UP")).containsExactly("STEP_UP SUCCESS",
+                "STEP_UP REPLAYED", "STEP_UP REPLAYED", "STEP_UP REPLAYED", "STEP_UP REPLAYED", "STEP_UP REPLAYED",
+                "STEP_UP THROTTLED");
+    }
+
+    @Test
+    void failuresOfEveryPathCountTowardOneThrottle() {
+        // Step-up and the delete credential, taking turns: five failures together.
+        Enrolled admin = Enrolled.create(users, "TenantAdmin");
+        String wrong = admin.totp().wrongCode();
+        assertThat(admin.stepUpResult(wrong)).isEqualTo("FAILED");
+        assertRefusedCredential(deleteOwn(admin, wrong));
+        assertThat(admin.stepUpResult(wrong)).isEqualTo("FAILED");
+        assertRefusedCredential(deleteOwn(admin, wrong));
+        assertThat(admin.stepUpResult(wrong)).isEqualTo("FAILED");
+        assertThrottled(deleteOwn(admin, admin.nextCode()));
+        assertThrottled(admin.stepUp(admin.nextCode()));
+        assertThat(RegistrationRows.shared().failures(admin.userId())).isEqualTo(5);
+
+        // VERIFY counts per user as well: a new secret does not start the count again.
+        Pending pending = pending();
+        String wrongToo = pending.totp().wrongCode();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            assertWrongConfirmation(pending.verify(wrongToo));
+        }
+        Pending again = pending.generateAgain();
+        for (int attempt = 4; attempt <= 5; attempt++) {
+            assertWrongConfirmation(again.verify(again.totp().wrongCode()));
+        }
+        assertThrottled(again.verify(again.totp().now()));
+    }
+
+    @Test
+    void throttlingAnswers429WithRetryAfterAndRecovers() {
+        Enrolled user = Enrolled.create(users);
+        String wrong = user.totp().wrongCode();
+        for (int i = 1; i <= 5; i++) {
+            assertThat(user.stepUpResult(wrong)).as("attempt " + i).isEqualTo("FAILED");
+        }
+        Api.Reply throttled = user.stepUp(wrong);
+        assertThrottled(throttled);
+        assertThat(Integer.parseInt(throttled.header("Retry-After"))).isBetween(1, 2);
+
+        // Throttled attempts are not checked, not even a right code: the same answer.
+        assertThrottled(user.stepUp(user.totp().now()));
+
+        // The first attempt after the wait of 1 s is checked and counted: the next wait is 2 s.
+        Api.Reply sixthFailure = untilNotThrottled(() -> user.stepUp(wrong));
+        assertThat(sixthFailure.json().getString("result")).isEqualTo("FAILED");
+        Api.Reply longer = user.stepUp(wrong);
+        assertThrottled(longer);
+        assertThat(Integer.parseInt(longer.header("Retry-After"))).isBetween(1, 2);
+
+        String right = user.nextCode();
+        Api.Reply recovered = untilNotThrottled(() -> user.stepUp(right));
+        assertThat(recovered.json().getString("result")).as(recovered.toString()).isEqualTo("SUCCESS");
+        // A success resets the count: five more failures are answered before the next wait.
+        for (int i = 1; i <= 5; i++) {
+            assertThat(user.stepUpResult(wrong)).as("attempt " + i + " after the reset").isEqualTo("FAILED");
+        }
+        assertThrottled(user.stepUp(wrong));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** A user with a pending enrolment (GENERATE_SECRET) and its authenticator. */
+    record Pending(String userId, Api api, TestTotp totp) {
+
+        Api.Reply verify(String code) {
+            return api.post("/api/mfa/register/TOTP", "{\"action\":\"VERIFY\",\"otp\":\"" + code + "\"}");
+        }
+
+        /** The same user starting over: a new secret replaces the pending one. */
+        Pending generateAgain() {
+            return new Pending(userId, api, generate(api));
+        }
+    }
+
+    private Pending pending() {
+        Users.Identity user = users.create();
+        Api me = api.token(user.token());
+        return new Pending(user.userId(), me, generate(me));
+    }
+
+    private static TestTotp generate(Api me) {
+        Api.Reply challenge = me.post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}");
+        assertThat(challenge.status()).as(challenge.toString()).isEqualTo(200);
+        return TestTotp.fromUri(challenge.json().getJsonObject("additionalDetails").getString("uri"));
+    }
+
+    private static Api.Reply deleteOwn(Enrolled admin, String code) {
+        return admin.api().delete("/api/mfa/register/TOTP/" + code);
+    }
+
+    private static void assertWrongConfirmation(Api.Reply reply) {
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+        assertThat(reply.errorCode()).isEqualTo("MFA-0007");
+    }
+
+    private static void assertRefusedCredential(Api.Reply reply) {
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
+        assertThat(reply.errorCode()).isEqualTo("MFA-0006");
+    }
+
+    private static void assertDeleted(Enrolled admin, Api.Reply reply) {
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        assertThat(admin.api().get("/api/mfa/register/TOTP").json().getString("status")).isEqualTo("UNREGISTERED");
+    }
+
+    static void assertThrottled(Api.Reply reply) {
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(429);
+        assertThat(reply.errorCode()).isEqualTo("MFA-0005");
+        assertThat(Long.parseLong(reply.header("Retry-After"))).isPositive();
+    }
+
+    /** Repeats the attempt until the throttle's wait is over: attempts inside it are not checked. */
+    private static Api.Reply untilNotThrottled(java.util.function.Supplier<Api.Reply> attempt) {
+        return Waits.until(Duration.ofSeconds(10), "the throttle's wait to end", attempt, reply -> reply.status() != 429);
+    }
+}
