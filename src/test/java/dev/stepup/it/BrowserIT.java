@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -83,6 +84,7 @@ class BrowserIT {
         Users.Identity person = person("TenantAdmin");
         open("");
         waitFor(By.id("sign-in-username"));
+        assertThat(browser.findElement(By.id("sign-out")).isDisplayed()).as("Sign out before anyone signed in").isFalse();
         screenshot("sign-in");
         signIn(person.username(), "not the password");
         waitForText(By.id("sign-in-message"), "Wrong username or password");
@@ -129,7 +131,17 @@ class BrowserIT {
                 .until(ExpectedConditions.textToBe(By.id("registration-status"), "REGISTERED"));
         assertThat(users.admin().get("/api/mfa/admin/registrations/TOTP/users/" + person.userId()).string("status"))
                 .isEqualTo("REGISTERED");
+        // The recovery codes, shown this once, with a warning, copy and download.
+        List<String> codes = browser.findElements(By.cssSelector("#recovery-codes .codes li")).stream()
+                .map(WebElement::getText).toList();
+        assertThat(codes).hasSize(10).allMatch(code -> code.matches(RecoveryIT.CODE));
+        assertThat(text(By.cssSelector("#recovery-codes .warning"))).contains("shown only this once");
+        assertThat(browser.findElement(By.id("codes-download")).getAttribute("download")).isEqualTo("stepup-recovery-codes.txt");
+        assertThat(browser.findElement(By.id("codes-copy")).isDisplayed()).isTrue();
+        assertThat(text(By.id("recovery-remaining"))).isEqualTo("10");
         screenshot("registered");
+        click(By.id("codes-done"));
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(ExpectedConditions.invisibilityOfElementLocated(By.id("recovery-codes")));
 
         // The confirmation used its time step; the next one is within the allowed skew.
         type(By.id("remove-code"), totp.code(step + 1));
@@ -189,10 +201,10 @@ class BrowserIT {
     }
 
     @Test
-    void adminResetsAUsersRegistration() throws Exception {
-        Users.Identity admin = person("IdentityManager");
+    void adminResetsAUsersRegistrationAfterTheStepUpPrompt() throws Exception {
+        Enrolled admin = Enrolled.of(users, person("IdentityManager"));
         Users.Identity user = Enrolled.of(users, person()).identity();
-        signInAs(admin);
+        signInAs(admin.identity());
         open("#/admin/registrations");
         waitFor(By.cssSelector("#registrations table"));
         screenshot("registrations");
@@ -204,6 +216,8 @@ class BrowserIT {
 
         click(By.id("reset"));
         new WebDriverWait(browser, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent()).accept();
+        // Guarded administration: the session's admin steps up first, then the reset runs.
+        stepUpInThePrompt(admin.nextCode());
         waitForText(By.id("reset-message"), "The registration was reset");
         assertThat(text(By.id("user-status"))).isEqualTo("UNREGISTERED");
         assertThat(users.admin().get("/api/mfa/admin/registrations/TOTP/users/" + user.userId()).string("status"))
@@ -212,12 +226,13 @@ class BrowserIT {
 
     @Test
     void configurationFormShowsTheServersRangeErrorNextToTheField() throws Exception {
-        Users.Identity admin = person("TenantAdmin");
+        Enrolled admin = Enrolled.of(users, person("TenantAdmin"));
         String before = users.admin().get("/api/step-up/configuration").body();
-        signInAs(admin);
+        signInAs(admin.identity());
         open("#/admin/configuration");
         type(waitFor(By.id("cfg-validationWindow")), "999");
         click(By.cssSelector("#configuration button[type=submit]"));
+        stepUpInThePrompt(admin.nextCode());
         String error = waitForText(By.id("cfg-validationWindow-error"), "validationWindow");
         assertThat(error).contains("15").contains("60");
         assertThat(browser.findElement(By.id("cfg-validationWindow")).getAttribute("aria-invalid")).isEqualTo("true");
@@ -253,7 +268,80 @@ class BrowserIT {
         screenshot("my-security-phone");
     }
 
+    @Test
+    void aLostPhoneIsResetWithARecoveryCodeAndTheNewOneEnrolled() throws Exception {
+        RecoveryIT.Recovering lost = recovering();
+        signInAs(lost.enrolled().identity());
+        click(By.id("lost-device"));
+        waitForText(By.tagName("h1"), "Lost your phone?");
+        type(By.id("recover-code"), "0000-0000-00");
+        click(By.cssSelector("#recover button[type=submit]"));
+        waitForText(By.id("recover-message"), "not one of your unused recovery codes");
+        screenshot("lost-device");
+        // Typed as people type it: lower case, without the dashes.
+        type(By.id("recover-code"), lost.codes().get(0).replace("-", "").toLowerCase(java.util.Locale.ROOT));
+        click(By.cssSelector("#recover button[type=submit]"));
+        waitFor(By.id("recovered"));
+        assertThat(users.admin().get("/api/mfa/admin/registrations/TOTP/users/" + lost.userId()).string("status"))
+                .isEqualTo("UNREGISTERED");
+        click(By.id("recover-enrol"));
+        click(By.id("enrol-start"));
+        waitFor(By.id("qr"));
+        TestTotp phone = TestTotp.fromUri("otpauth://totp/x?secret=" + text(By.id("totp-key")) + "&algorithm=SHA1&digits=6&period=30");
+        type(By.id("enrol-code"), phone.now());
+        click(By.cssSelector("#enrol button[type=submit]"));
+        waitForText(By.id("registration-status"), "REGISTERED");
+        assertThat(browser.findElements(By.cssSelector("#recovery-codes .codes li"))).hasSize(10);
+    }
+
+    @Test
+    void theStepUpPromptTakesARecoveryCode() throws Exception {
+        RecoveryIT.Recovering user = recovering();
+        signInAs(user.enrolled().identity());
+        open("#/token");
+        click(waitFor(By.id("token-create")));
+        click(By.id("step-up-switch"));
+        waitForText(By.id("step-up-label"), "recovery codes");
+        type(By.id("step-up-code"), user.codes().get(1).replace('0', 'O'));
+        click(By.id("step-up-submit"));
+        waitForText(By.id("token"), "stp_");
+        assertThat(users.admin().get("/api/audit?type=STEP_UP&userId=" + user.userId()).body()).contains("recovery code");
+    }
+
+    @Test
+    void anOldSessionConfirmsThePasswordInADialogBeforeEnrolling() throws Exception {
+        Users.Identity person = person();
+        signInAs(person);
+        CredentialRows.agePasswordConfirmation(person.userId(), 6);
+        click(By.id("enrol-start"));
+        WebElement dialog = waitFor(By.id("confirm-password"));
+        type(By.id("confirm-password-input"), "not the password");
+        click(By.id("confirm-password-submit"));
+        waitForText(By.id("confirm-password-message"), "not your password");
+        screenshot("confirm-password");
+        type(By.id("confirm-password-input"), PASSWORD);
+        click(By.id("confirm-password-submit"));
+        waitFor(By.id("qr"));
+        assertThat(dialog.isDisplayed()).isFalse();
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** A local user with a password, enrolled, and the recovery codes of its confirmation. */
+    private RecoveryIT.Recovering recovering() {
+        Users.Identity person = person();
+        RecoveryIT.Recovering enrolled = RecoveryIT.Recovering.enrol(users, person);
+        return enrolled;
+    }
+
+    /** Answers the step-up prompt that an action opened with {@code code}. */
+    private void stepUpInThePrompt(String code) {
+        WebElement prompt = waitFor(By.id("step-up"));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> prompt.isDisplayed());
+        type(By.id("step-up-code"), code);
+        click(By.id("step-up-submit"));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> !prompt.isDisplayed());
+    }
 
     /** A local user with a password and the given roles, made by the bootstrap admin. */
     private Users.Identity person(String... roles) {

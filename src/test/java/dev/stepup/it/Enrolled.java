@@ -31,7 +31,11 @@ public final class Enrolled {
 
     /** Enrols an existing user of {@code users}' server end to end with its API token. */
     public static Enrolled of(Users users, Users.Identity identity) {
-        Api api = users.anonymous().token(identity.token());
+        return with(users, identity, users.anonymous().token(identity.token()));
+    }
+
+    /** Enrols {@code identity} end to end with the credential {@code api} sends (a token, a session, a JWT). */
+    public static Enrolled with(Users users, Users.Identity identity, Api api) {
         Api.Reply challenge = api.post("/api/mfa/register/TOTP", "{\"action\":\"GENERATE_SECRET\"}");
         assertThat(challenge.status()).as(challenge.toString()).isEqualTo(200);
         var details = challenge.json().getJsonObject("additionalDetails");
@@ -41,6 +45,11 @@ public final class Enrolled {
         Api.Reply verified = api.post("/api/mfa/register/TOTP", "{\"action\":\"VERIFY\",\"otp\":\"" + totp.code(step) + "\"}");
         assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
         return new Enrolled(identity, api, totp, details.getString("key"), RegistrationRows.in(users.database()), step);
+    }
+
+    /** A user whose enrolment the test confirmed itself, with the code of {@code usedStep}. */
+    public static Enrolled confirmed(Users users, Users.Identity identity, Api api, TestTotp totp, String key, long usedStep) {
+        return new Enrolled(identity, api, totp, key, RegistrationRows.in(users.database()), usedStep);
     }
 
     public Users.Identity identity() {

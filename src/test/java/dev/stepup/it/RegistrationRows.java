@@ -9,7 +9,7 @@ import java.sql.SQLException;
 
 /**
  * The one place where the tests read and change a user's row of the {@code registration}
- * table with SQL: its used time step, failure count, age, last step-up and key id. Every
+ * table with SQL: its used time step, failure count, age and key id. Every
  * test changes only the rows of users it made itself.
  */
 public final class RegistrationRows {

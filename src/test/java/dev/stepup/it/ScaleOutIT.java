@@ -147,6 +147,23 @@ class ScaleOutIT {
     }
 
     @Test
+    void twoApplicationsOnTwoInstancesRacingForOneCompletionConsumeItOnce() throws Exception {
+        Users users = users();
+        Enrolled user = Enrolled.create(users);
+        String verifier = users.service("StepUpVerifier");
+        String completion = ApplicationsIT.completionOf(user.stepUp());
+        String body = ApplicationsIT.consume(completion, "userId", user.userId());
+        List<Callable<Api.Reply>> applications = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            Api target = (i % 2 == 0 ? first : second).api().token(verifier);
+            applications.add(() -> target.post(ApplicationsIT.CONSUME, body));
+        }
+        List<Api.Reply> answers = AtOnce.all(applications);
+        assertThat(answers).filteredOn(answer -> answer.status() == 200).hasSize(1);
+        assertThat(answers).filteredOn(answer -> answer.status() == 403 && "PE-0028".equals(answer.errorCode())).hasSize(11);
+    }
+
+    @Test
     void aConfigurationChangeOnOneInstanceIsInForceOnTheOtherWithinASecond() {
         Api adminSecond = second.api().token(TestDatabase.ADMIN_TOKEN);
         Enrolled user = Enrolled.create(users());

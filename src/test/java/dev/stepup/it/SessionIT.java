@@ -144,6 +144,7 @@ class SessionIT {
     @Test
     void stateChangingRequestsOfASessionNeedItsCsrfToken() throws SQLException {
         Users.Identity admin = users.createWithPassword(PASSWORD, "TenantAdmin");
+        Enrolled enrolled = Enrolled.of(users, admin);
         Api.Reply signedIn = signIn(api, admin.username(), PASSWORD);
         Api session = withCookie(sessionValue(signedIn));
         String csrf = signedIn.string("csrfToken");
@@ -171,6 +172,10 @@ class SessionIT {
             }
         }
 
+        // With the token, and a step-up in this session (guarded administration), it goes through.
+        Api.Reply stepUp = session.header("X-CSRF-Token", csrf)
+                .post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + enrolled.nextCode() + "\"}");
+        assertThat(stepUp.json().getString("result")).as(stepUp.toString()).isEqualTo("SUCCESS");
         Api.Reply created = session.header("X-CSRF-Token", csrf).post("/api/users", newUser.formatted(UUID.randomUUID()));
         assertThat(created.status()).as(created.toString()).isEqualTo(200);
         // Reading needs no token; a sign-out does.

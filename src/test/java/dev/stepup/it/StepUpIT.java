@@ -94,7 +94,7 @@ class StepUpIT {
         assertThat(until).isBetween(Instant.now().plusSeconds(29 * 60), Instant.now().plusSeconds(31 * 60));
 
         // Move the last step-up 31 minutes into the past: the 30-minute window has ended.
-        RegistrationRows.shared().update(user.userId(), "last_step_up_at = last_step_up_at - interval '31 minutes'");
+        CredentialRows.ageTokenStepUp(user.userId(), 31);
         Api.Reply expired = user.api().post("/api/payouts/recent", null);
         assertThat(expired.status()).isEqualTo(403);
         assertThat(expired.errorCode()).isEqualTo("PE-0028");
@@ -215,9 +215,10 @@ class StepUpIT {
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.errorCode()).isEqualTo("PE-0028");
         assertThat(refused.header("WWW-Authenticate")).isEqualTo("Bearer error=\"insufficient_user_authentication\", "
-                + "error_description=\"Step up authentication required\", max_age=1800");
+                + "error_description=\"Step up authentication required\", acr_values=\"urn:example:mfa phr\", max_age=1800");
         Api.Reply always = bearer.post("/api/payouts/always", null);
-        assertThat(always.header("WWW-Authenticate")).endsWith("max_age=0");
+        // A completion is needed: the identity provider's acr does not stand in for it, so none is named.
+        assertThat(always.header("WWW-Authenticate")).doesNotContain("acr_values").endsWith("max_age=0");
 
         Users.Identity tokenUser = users.create();
         assertThat(api.token(tokenUser.token()).post("/api/payouts/recent", null).header("WWW-Authenticate")).isNull();

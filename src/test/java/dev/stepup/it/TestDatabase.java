@@ -37,6 +37,8 @@ public final class TestDatabase implements BeforeAllCallback {
     public static final KeyPair JWT_KEYS = rsaKeyPair();
     public static final String JWT_ISSUER = "https://idp.stepup.test";
     public static final String JWT_AUDIENCE = "stepup";
+    /** The {@code acr} values of the tests' identity provider that count as a step-up there. */
+    public static final java.util.List<String> STEP_UP_ACR = java.util.List.of("urn:example:mfa", "phr");
 
     private static Database shared;
     private static int wildFlyOffset;
@@ -97,7 +99,8 @@ public final class TestDatabase implements BeforeAllCallback {
                 "-Dstepup.housekeeping.challenge.max.age.hours=87600",
                 "-Dmp.jwt.verify.publickey=" + Base64.getEncoder().encodeToString(JWT_KEYS.getPublic().getEncoded()),
                 "-Dmp.jwt.verify.issuer=" + JWT_ISSUER,
-                "-Dmp.jwt.verify.audiences=" + JWT_AUDIENCE);
+                "-Dmp.jwt.verify.audiences=" + JWT_AUDIENCE,
+                "-Dstepup.jwt.step.up.acr=" + String.join(",", STEP_UP_ACR));
         System.setProperty("payara.cmdOptions", settings);
         // As the README's production start: no Hazelcast at all.
         System.setProperty("payara.extraMicroOptions", "--nohazelcast --logtofile " + serverLog());
