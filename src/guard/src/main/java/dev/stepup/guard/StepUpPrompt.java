@@ -1,6 +1,8 @@
 package dev.stepup.guard;
 
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.faces.component.UIComponent;
+import jakarta.faces.component.UIForm;
 import jakarta.faces.context.FacesContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -38,8 +40,16 @@ public class StepUpPrompt {
     private String state = "closed";
     private String message = "";
 
-    /** {@code closed}, {@code open} (ask for a code) or {@code resubmit} (run the action again). */
-    public String getState() {
+    /**
+     * For the prompt {@code component}: {@code open} (ask for a code), {@code resubmit} (click
+     * the command again) or {@code closed}. Only the prompt in the form that was posted opens.
+     */
+    public String stateIn(UIComponent component) {
+        for (UIComponent parent = component; parent != null; parent = parent.getParent()) {
+            if (parent instanceof UIForm form) {
+                return form.isSubmitted() ? state : "closed";
+            }
+        }
         return state;
     }
 
