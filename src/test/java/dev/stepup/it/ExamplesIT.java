@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -29,6 +30,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.FluentWait;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -330,7 +332,7 @@ class ExamplesIT {
 
     /** Waits until the prompt of the form {@code form} is open (its dialog shown). */
     private static void awaitPrompt(WebDriver driver, String form) {
-        new WebDriverWait(driver, WAIT)
+        waiting(driver)
                 .withMessage(() -> "waiting for the prompt of " + form + "; page says: " + bodyText(driver))
                 .until(d -> promptOpen(d, form));
     }
@@ -341,7 +343,7 @@ class ExamplesIT {
     }
 
     private static void awaitStepUpDialog(WebDriver driver) {
-        new WebDriverWait(driver, WAIT)
+        waiting(driver)
                 .withMessage(() -> "waiting for the step-up dialog; page says: " + bodyText(driver))
                 .until(ExpectedConditions.visibilityOfElementLocated(By.id("step-up-code")));
     }
@@ -381,14 +383,19 @@ class ExamplesIT {
         return new ChromeDriver(service, options);
     }
 
+    /** A wait that looks again when the page was replaced under it (a form post or re-submission landing). */
+    private static FluentWait<WebDriver> waiting(WebDriver driver) {
+        return new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class);
+    }
+
     private static WebElement waitFor(WebDriver driver, By locator) {
-        return new WebDriverWait(driver, WAIT)
+        return waiting(driver)
                 .withMessage(() -> "waiting for " + locator + "; page says: " + bodyText(driver))
                 .until(ExpectedConditions.visibilityOfElementLocated(locator));
     }
 
     private static void waitForText(WebDriver driver, By locator, String expected) {
-        new WebDriverWait(driver, WAIT)
+        waiting(driver)
                 .withMessage(() -> "waiting for \"" + expected + "\" in " + locator + "; page says: " + bodyText(driver))
                 .until(ExpectedConditions.textToBePresentInElementLocated(locator, expected));
     }
