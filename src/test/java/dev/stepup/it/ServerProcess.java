@@ -67,6 +67,21 @@ public final class ServerProcess implements AutoCloseable {
         return start(name, environment, workingDirectory, port, existing("stepup.war", "target/stepup.war"), jvmOptions);
     }
 
+    /**
+     * As {@link #start(String, Map, Path, int)}, with more WARs of the build deployed beside
+     * StepUp's, in one server: {@code "example-jsf.war"} is {@code target/example-jsf.war}.
+     */
+    public static ServerProcess startWithWars(String name, Map<String, String> environment, Path workingDirectory, int port,
+                                              List<String> moreWars) {
+        List<String> deploys = new ArrayList<>();
+        for (String war : moreWars) {
+            deploys.add("--deploy");
+            deploys.add(existing(war, "target/" + war).toString());
+        }
+        return start(name, environment, workingDirectory, port, existing("stepup.war", "target/stepup.war"),
+                TEST_JVM, deploys);
+    }
+
     /** As {@link #start(String, Map, Path, int)}, with another WAR than the build's. */
     public static ServerProcess start(String name, Map<String, String> environment, Path workingDirectory, int port, Path war) {
         return start(name, environment, workingDirectory, port, war, TEST_JVM, List.of());

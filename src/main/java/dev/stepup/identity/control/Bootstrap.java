@@ -14,7 +14,9 @@ import java.util.logging.Logger;
  * First start: on a database without identities, creates the TenantAdmin {@code admin} with the
  * API token from {@code STEPUP_BOOTSTRAP_ADMIN_TOKEN} and the web UI password from
  * {@code STEPUP_BOOTSTRAP_ADMIN_PASSWORD}, or with random ones that are logged once and
- * written to owner-only files in the data directory.
+ * written to owner-only files in the data directory; and, if
+ * {@code STEPUP_BOOTSTRAP_VERIFIER_TOKEN} is set, the example applications' verifier
+ * {@code example-verifier} with that token.
  */
 @Startup
 @Singleton
@@ -32,6 +34,7 @@ public class Bootstrap {
 
     @PostConstruct
     void createAdminIfNone() {
+        admin.checkSettings();
         try {
             admin.createIfNone();
         } catch (RuntimeException e) {

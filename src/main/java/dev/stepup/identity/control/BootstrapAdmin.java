@@ -14,13 +14,19 @@ import java.util.Set;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Creates the bootstrap TenantAdmin in its own transaction; see {@link Bootstrap}. */
+/**
+ * Creates the bootstrap TenantAdmin, and the example applications' verifier if one is
+ * configured, in its own transaction; see {@link Bootstrap}.
+ */
 @ApplicationScoped
 public class BootstrapAdmin {
 
     static final String ADMIN = "admin";
     static final String TOKEN_FILE = "admin-token";
     static final String PASSWORD_FILE = "admin-password";
+    /** The service identity of {@code STEPUP_BOOTSTRAP_VERIFIER_TOKEN}: the example applications' verifier. */
+    static final String VERIFIER = "example-verifier";
+    static final int MIN_TOKEN_LENGTH = 20;
 
     private static final Logger LOG = Logger.getLogger(BootstrapAdmin.class.getName());
 
@@ -41,10 +47,23 @@ public class BootstrapAdmin {
     @ConfigProperty(name = "stepup.bootstrap.admin.password")
     Optional<String> configuredPassword;
 
+    @Inject
+    @ConfigProperty(name = "stepup.bootstrap.verifier.token")
+    Optional<String> configuredVerifierToken;
+
+    /** Stops the start on a verifier token too short to be a secret (on every start, new database or not). */
+    public void checkSettings() {
+        if (configuredVerifierToken.filter(token -> token.length() < MIN_TOKEN_LENGTH).isPresent()) {
+            throw new IllegalStateException("STEPUP_BOOTSTRAP_VERIFIER_TOKEN (stepup.bootstrap.verifier.token) must have at"
+                    + " least " + MIN_TOKEN_LENGTH + " characters; StepUp does not start with a shorter one");
+        }
+    }
+
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void createIfNone() {
         if (identities.tenantAdminExists()) {
             configuredPassword.ifPresent(this::setPasswordIfNone);
+            tellIfVerifierNotMade();
             return;
         }
         if (identities.count() > 0) {
@@ -53,6 +72,7 @@ public class BootstrapAdmin {
             LOG.warning("No TenantAdmin exists, and the database is not new: the bootstrap admin 'admin' is not"
                     + " created again. To make a local user TenantAdmin: insert into identity_role (identity_id, role)"
                     + " values ('<userId>', 'TenantAdmin')");
+            tellIfVerifierNotMade();
             return;
         }
         String password = configuredPassword.orElseGet(() -> Secrets.randomToken(12));
@@ -68,6 +88,7 @@ public class BootstrapAdmin {
             LOG.warning("Bootstrap TenantAdmin 'admin' created. Its web UI password, shown once"
                     + (written ? " and kept in " + dataDirectory.path().resolve(PASSWORD_FILE) : "") + ": " + password);
         }
+        configuredVerifierToken.ifPresent(this::createVerifier);
         if (configuredToken.isPresent()) {
             tokens.install(id, configuredToken.get(), ApiTokens.MAX_EXPIRATION_DAYS, null);
             LOG.info("Bootstrap TenantAdmin 'admin' created with the token from STEPUP_BOOTSTRAP_ADMIN_TOKEN");
@@ -78,6 +99,32 @@ public class BootstrapAdmin {
         // The one log line that holds a token, as the contract asks: the admin has no other way in.
         LOG.warning("Bootstrap TenantAdmin 'admin' created. Its API token, shown once"
                 + (written ? " and kept in " + dataDirectory.path().resolve(TOKEN_FILE) : "") + ": " + token);
+    }
+
+    /**
+     * The service identity {@code example-verifier} with the role {@code StepUpVerifier} and
+     * the configured token: what the example applications (and the guard of any application
+     * beside StepUp) call StepUp with. On a new database only, like the admin.
+     */
+    private void createVerifier(String token) {
+        Creation creation = identities.create(new NewIdentity(IdentityType.ServiceIdentity, VERIFIER, null, null, null,
+                null, IdentityStatus.active, Set.of(Role.STEP_UP_VERIFIER)), null);
+        if (!(creation instanceof Creation.Created created)) {
+            throw new IllegalStateException("The bootstrap verifier '" + VERIFIER + "' could not be created: the name is taken");
+        }
+        tokens.install(created.identity().id(), token, ApiTokens.MAX_EXPIRATION_DAYS, null);
+        LOG.info("Service identity '" + VERIFIER + "' (StepUpVerifier) created with the token from STEPUP_BOOTSTRAP_VERIFIER_TOKEN");
+    }
+
+    /** A verifier token given to a database made earlier: say how to make the verifier instead of making it. */
+    private void tellIfVerifierNotMade() {
+        if (configuredVerifierToken.isPresent() && identities.findByUsername(VERIFIER).isEmpty()) {
+            LOG.warning("STEPUP_BOOTSTRAP_VERIFIER_TOKEN is set, but the service identity '" + VERIFIER + "' is made on a new"
+                    + " database only, and this one was made before. Make a verifier with the admin API: POST /api/users"
+                    + " {\"type\":\"ServiceIdentity\",\"name\":\"" + VERIFIER + "\",\"status\":\"active\",\"adminRoles\":"
+                    + "[{\"name\":\"StepUpVerifier\"}]}, then POST /api/users/{userId}/tokens, and give its token to the"
+                    + " applications as STEPUP_GUARD_TOKEN");
+        }
     }
 
     /**
