@@ -97,6 +97,10 @@ public final class TestDatabase implements BeforeAllCallback {
                 // Pending enrolments are removed by the purge tests only, which age their own
                 // (the housekeeping of every minute would otherwise race them for the rows).
                 "-Dstepup.housekeeping.challenge.max.age.hours=87600",
+                // Housekeeping every 2 s, so that HousekeepingIT waits seconds, not a minute; audit
+                // lines are kept 400 days, which only its own old lines reach.
+                "-Dstepup.housekeeping.interval.seconds=2",
+                "-Dstepup.audit.retention.days=400",
                 "-Dmp.jwt.verify.publickey=" + Base64.getEncoder().encodeToString(JWT_KEYS.getPublic().getEncoded()),
                 "-Dmp.jwt.verify.issuer=" + JWT_ISSUER,
                 "-Dmp.jwt.verify.audiences=" + JWT_AUDIENCE,

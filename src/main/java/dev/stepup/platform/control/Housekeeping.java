@@ -1,7 +1,12 @@
 package dev.stepup.platform.control;
 
-import jakarta.ejb.Schedule;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
 import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.event.Event;
@@ -9,13 +14,16 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The server's clean-up tick: once a minute, on every instance, it fires {@link HousekeepingDue}.
- * Each feature observes it and cleans its own tables (expired completions, stale enrolments,
- * ended sessions, unused tokens, old audit lines ...). Every clean-up is an idempotent delete,
- * so instances need not coordinate.
+ * The server's clean-up tick: every {@code stepup.housekeeping.interval.seconds} (a minute by
+ * default), on every instance, it fires {@link HousekeepingDue}. Each feature observes it and
+ * cleans its own tables (expired completions, stale enrolments, ended sessions, unused tokens,
+ * old audit lines ...). Every clean-up is an idempotent delete, so instances need not
+ * coordinate.
  */
+@Startup
 @Singleton
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class Housekeeping {
@@ -28,13 +36,26 @@ public class Housekeeping {
     @Inject
     Clock clock;
 
-    @Schedule(hour = "*", minute = "*", second = "17", persistent = false)
-    void everyMinute() {
+    @Resource
+    TimerService timers;
+
+    @Inject
+    @ConfigProperty(name = "stepup.housekeeping.interval.seconds", defaultValue = "60")
+    long intervalSeconds;
+
+    @PostConstruct
+    void schedule() {
+        long interval = intervalSeconds * 1000;
+        timers.createIntervalTimer(interval, interval, new TimerConfig(null, false));
+    }
+
+    @Timeout
+    void run() {
         try {
             due.fire(new HousekeepingDue(clock.instant()));
         } catch (RuntimeException e) {
             // An observer that failed outside HousekeepingDue.clean: the next tick tries again.
-            LOG.log(Level.WARNING, "Housekeeping failed; next round in a minute", e);
+            LOG.log(Level.WARNING, "Housekeeping failed; next round in " + intervalSeconds + " s", e);
         }
     }
 }

@@ -6,7 +6,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Housekeeping is due: fired by {@link Housekeeping} once a minute. A feature observes it and
+ * Housekeeping is due: fired by {@link Housekeeping}, once a minute by default. A feature observes it and
  * passes each of its clean-ups to {@link #clean}, which logs what was removed and keeps one
  * failing clean-up from stopping the others.
  */
@@ -22,7 +22,7 @@ public record HousekeepingDue(Instant now) {
                 LOG.info(() -> "Housekeeping removed " + removed + " " + what);
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Housekeeping of " + what + " failed; next round in a minute", e);
+            LOG.log(Level.WARNING, "Housekeeping of " + what + " failed; it is tried again at the next round", e);
         }
     }
 }

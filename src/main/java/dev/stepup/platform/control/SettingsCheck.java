@@ -27,6 +27,7 @@ public class SettingsCheck {
     static final Map<String, Range> WHOLE_NUMBERS = Map.of(
             "stepup.challenge.ttl.minutes", new Range(1, Long.MAX_VALUE),
             "stepup.housekeeping.challenge.max.age.hours", new Range(1, Long.MAX_VALUE),
+            "stepup.housekeeping.interval.seconds", new Range(1, 86_400),
             "stepup.housekeeping.token.grace.days", new Range(0, Long.MAX_VALUE),
             "stepup.audit.retention.days", new Range(Long.MIN_VALUE, Long.MAX_VALUE),
             // Jakarta Security's PBKDF2 takes no fewer than 1 024 iterations.
