@@ -106,7 +106,7 @@ class ScaleOutIT {
                 .post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.nextCode() + "\"}").header("Set-Cookie"))
                 .startsWith("STEPUP_COMPLETION=").contains("; HttpOnly").endsWith("; Secure");
         assertThat(viaProxy.post("/api/session", signIn).header("Set-Cookie"))
-                .startsWith("STEPUP_SESSION=").endsWith("; Secure");
+                .startsWith("__Host-STEPUP_SESSION=").endsWith("; Secure");
         // Plain http to the same instance, and the header sent to an instance that trusts no proxy.
         assertThat(second.api().post("/api/session", signIn).header("Set-Cookie"))
                 .startsWith("STEPUP_SESSION=").doesNotContain("Secure");

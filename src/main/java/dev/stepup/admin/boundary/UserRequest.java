@@ -36,6 +36,14 @@ public record UserRequest(
         @Size(max = 3, message = "adminRoles has at most three entries")
         List<@NotNull(message = "adminRoles entries must be objects") @Valid RoleName> adminRoles) {
 
+    /** Without the password, which must never reach a log line or an exception's message. */
+    @Override
+    public String toString() {
+        return "UserRequest[type=" + type + ", username=" + username + ", name=" + name + ", email=" + email
+                + ", firstName=" + firstName + ", lastName=" + lastName + ", status=" + status
+                + ", adminRoles=" + adminRoles + "]";
+    }
+
     /** An admin role as it travels: {@code {"name": "TenantAdmin"}}. */
     public record RoleName(
             @NotNull(message = "adminRoles[].name is required")

@@ -2,11 +2,13 @@ package dev.stepup.audit.control;
 
 import dev.stepup.audit.entity.AuditEvent;
 import dev.stepup.authentication.control.SessionChanged;
+import dev.stepup.authentication.control.SignInsRefused;
 import dev.stepup.configuration.control.ConfigurationChanged;
 import dev.stepup.configuration.control.StepUpConfiguration;
 import dev.stepup.identity.control.IdentityChanged;
 import dev.stepup.identity.entity.UserId;
 import dev.stepup.platform.control.HousekeepingDue;
+import dev.stepup.platform.control.Transport;
 import dev.stepup.registration.control.OtpVerified;
 import dev.stepup.registration.control.RegistrationChanged;
 import dev.stepup.registration.entity.StepUpFactor;
@@ -46,6 +48,9 @@ public class AuditTrail {
 
     @Inject
     Instance<HttpServletRequest> request;
+
+    @Inject
+    Transport transport;
 
     /** This bean through its proxy, so that each chunk of {@link #purgeInChunks} gets its own transaction. */
     @Inject
@@ -92,10 +97,22 @@ public class AuditTrail {
         switch (event.kind()) {
             case SIGNED_IN -> record("SIGN_IN", "SUCCESS", event.actor(), event.target(), null);
             case SIGN_IN_FAILED -> record("SIGN_IN", "FAILED", event.actor(), event.target(), null);
-            case SIGN_IN_THROTTLED -> record("SIGN_IN", "THROTTLED", event.actor(), event.target(), null);
             case SIGNED_OUT -> record("SIGN_OUT", "SUCCESS", event.actor(), event.target(), null);
             case PASSWORD_CONFIRMED -> record("PASSWORD_CONFIRMATION", "SUCCESS", event.actor(), event.target(), null);
         }
+    }
+
+    /**
+     * One THROTTLED line per sign-in wait that refused attempts, told when the wait is over:
+     * how many were refused, from when to when, and whether the wait was that of one client
+     * address (then the line's source) or of the name from every address.
+     */
+    void signInsRefused(@Observes SignInsRefused event) {
+        String details = event.count() + " sign-in attempt" + (event.count() == 1 ? "" : "s") + " refused unchecked while "
+                + (event.clientAddress() == null ? "the name waited (from any address)" : "this address waited")
+                + ", " + event.from() + " to " + event.until();
+        // A name-wide wait's attempts came from anywhere: no one source.
+        persist("SIGN_IN", "THROTTLED", null, event.target(), event.clientAddress(), details);
     }
 
     void configuration(@Observes ConfigurationChanged event) {
@@ -175,13 +192,18 @@ public class AuditTrail {
     }
 
     private void record(String type, String outcome, UserId actor, UserId target, String details) {
-        em.persist(new AuditEvent(clock.instant(), type, outcome, actor == null ? null : actor.value(),
-                target == null ? null : target.value(), sourceIp(), details));
+        persist(type, outcome, actor, target, sourceIp(), details);
     }
 
+    private void persist(String type, String outcome, UserId actor, UserId target, String sourceIp, String details) {
+        em.persist(new AuditEvent(clock.instant(), type, outcome, actor == null ? null : actor.value(),
+                target == null ? null : target.value(), sourceIp, details));
+    }
+
+    /** The client's address as throttling sees it: the connection's, or a trusted proxy's X-Forwarded-For. */
     private String sourceIp() {
         try {
-            return request.isResolvable() ? request.get().getRemoteAddr() : null;
+            return request.isResolvable() ? transport.clientAddress(request.get()) : null;
         } catch (ContextNotActiveException | IllegalStateException e) {
             return null; // not within an HTTP request, e.g. the bootstrap at start
         }

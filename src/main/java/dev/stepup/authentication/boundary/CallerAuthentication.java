@@ -4,7 +4,9 @@ import dev.stepup.authentication.control.BearerTokens;
 import dev.stepup.authentication.control.BrowserSessions;
 import dev.stepup.authentication.control.Caller;
 import dev.stepup.identity.control.ApiTokens;
+import dev.stepup.platform.boundary.AmbiguousCredentials;
 import dev.stepup.platform.boundary.RequestCookies;
+import dev.stepup.platform.control.Transport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationStatus;
@@ -38,13 +40,19 @@ public class CallerAuthentication implements HttpAuthenticationMechanism {
     @Inject
     BrowserSessions sessions;
 
+    @Inject
+    Transport transport;
+
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) {
+        if (AmbiguousCredentials.isAmbiguous(request.getHeaders("Authorization"))) {
+            return context.doNothing(); // AmbiguousCredentials refuses it with 400 REQ-0001
+        }
         String header = request.getHeader("Authorization");
         String session = null;
         if (header == null || header.isBlank()) {
-            session = sessionCookie(request);
+            session = sessionCookie(request, transport.isSecure(request));
             if (session == null) {
                 return context.doNothing();
             }
@@ -69,9 +77,12 @@ public class CallerAuthentication implements HttpAuthenticationMechanism {
         return context.notifyContainerAboutLogin(caller.get().id().value(), caller.get().roles());
     }
 
-    /** The value of the request's session cookie, valid or not; null without one. */
-    static String sessionCookie(HttpServletRequest request) {
-        return RequestCookies.value(request, BrowserSessions.COOKIE);
+    /**
+     * The value of the request's session cookie, valid or not; null without one. Over HTTPS
+     * only the {@code __Host-} cookie counts.
+     */
+    static String sessionCookie(HttpServletRequest request, boolean secure) {
+        return RequestCookies.value(request, BrowserSessions.cookieName(secure));
     }
 
     private Optional<Caller> authenticate(String header) {

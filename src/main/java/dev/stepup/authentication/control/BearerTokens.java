@@ -1,16 +1,24 @@
 package dev.stepup.authentication.control;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.stepup.identity.control.ExternalUsers;
@@ -25,14 +33,17 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.Key;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -45,10 +56,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Authenticates {@code Authorization: Bearer} JWTs of an external identity provider, with
  * Nimbus JOSE+JWT: signature (RS256/384/512, ES256/384/512 only, so {@code alg: none} and
- * HMAC are refused), issuer, audience and expiry, configured with the MicroProfile JWT
- * property names. {@code upn}, else {@code preferred_username}, else {@code sub} names the
- * user, who is created on first sight; {@code groups} carry the roles. Without a configured
- * key and issuer, every Bearer token is refused.
+ * HMAC are refused), {@code typ} ({@code JWT}, RFC 9068's {@code at+jwt} or none), issuer,
+ * audience, expiry and lifetime ({@code exp - iat} at most {@code stepup.jwt.max.lifetime.seconds},
+ * {@code iat} not in the future), configured with the MicroProfile JWT property names.
+ * {@code upn}, else {@code preferred_username}, else {@code sub} names the user, who is
+ * created on first sight; {@code groups} carry the roles. Without a configured key and
+ * issuer, every Bearer token is refused; with them, {@link BearerCheck} stops a start that
+ * names no audience (unless {@code stepup.jwt.any.audience}) or fetches keys over plain http.
  */
 @ApplicationScoped
 public class BearerTokens {
@@ -56,6 +70,8 @@ public class BearerTokens {
     private static final Logger LOG = Logger.getLogger(BearerTokens.class.getName());
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
             JWSAlgorithm.RS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
+    private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+    private static final JOSEObjectType APPLICATION_AT_JWT = new JOSEObjectType("application/at+jwt");
 
     @Inject
     @ConfigProperty(name = "mp.jwt.verify.publickey")
@@ -78,6 +94,21 @@ public class BearerTokens {
     @ConfigProperty(name = "stepup.jwt.step.up.acr")
     Optional<String> stepUpAcr;
 
+    /** Accept tokens of the issuer for any audience, on purpose (without an audience the start stops). */
+    @Inject
+    @ConfigProperty(name = "stepup.jwt.any.audience", defaultValue = "false")
+    boolean anyAudience;
+
+    /** Fetch a JWKS over plain http from a host other than this one, on purpose. */
+    @Inject
+    @ConfigProperty(name = "stepup.jwt.jwks.allow.http", defaultValue = "false")
+    boolean allowHttpJwks;
+
+    /** The longest lifetime ({@code exp - iat}) a token may have. */
+    @Inject
+    @ConfigProperty(name = "stepup.jwt.max.lifetime.seconds", defaultValue = "86400")
+    long maxLifetimeSeconds;
+
     @Inject
     ExternalUsers users;
 
@@ -85,17 +116,11 @@ public class BearerTokens {
     private volatile boolean unusable;
 
     public Optional<Caller> authenticate(String jwt) {
-        DefaultJWTProcessor<SecurityContext> jwtProcessor = processor();
-        if (jwtProcessor == null || jwt.isEmpty() || jwt.length() > 16_384) {
+        Optional<JWTClaimsSet> verified = verify(jwt);
+        if (verified.isEmpty()) {
             return Optional.empty();
         }
-        JWTClaimsSet claims;
-        try {
-            claims = jwtProcessor.process(jwt, null);
-        } catch (Exception e) {
-            LOG.fine(() -> "Bearer token refused: " + e.getClass().getSimpleName());
-            return Optional.empty();
-        }
+        JWTClaimsSet claims = verified.get();
         Optional<String> name = name(claims);
         if (name.isEmpty()) {
             return Optional.empty();
@@ -114,6 +139,79 @@ public class BearerTokens {
                 .filter(Identity::isActive)
                 .map(user -> new Caller(user.id(), user.username(), Role.effective(roles), Caller.Scheme.BEARER,
                         Credential.bearer(claims.getIssuer(), sid, user.id()), providerStepUpAt, null));
+    }
+
+    /** The claims of a JWT that passes every check; empty for any other. */
+    Optional<JWTClaimsSet> verify(String jwt) {
+        DefaultJWTProcessor<SecurityContext> jwtProcessor = processor();
+        if (jwtProcessor == null || jwt.isEmpty() || jwt.length() > 16_384) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(jwtProcessor.process(jwt, null));
+        } catch (Exception e) {
+            LOG.fine(() -> "Bearer token refused: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** True if Bearer JWTs are configured at all: an issuer and a key. */
+    boolean configured() {
+        return issuer.isPresent() && (publicKey.isPresent() || publicKeyLocation.isPresent());
+    }
+
+    /**
+     * What keeps this configuration from a safe start: Bearer JWTs configured without an
+     * audience (unless any audience is accepted on purpose), or with a JWKS fetched over plain
+     * http from another host (unless allowed on purpose). Empty if nothing.
+     */
+    List<String> startProblems() {
+        if (!configured()) {
+            return List.of();
+        }
+        List<String> problems = new java.util.ArrayList<>();
+        if (audiences.filter(a -> !a.isBlank()).isEmpty() && !anyAudience) {
+            problems.add("MP_JWT_VERIFY_AUDIENCES (mp.jwt.verify.audiences) is not set, so a token the identity provider"
+                    + " issued for any other application would be accepted here, its groups (TenantAdmin ...) included."
+                    + " Set it to the audience the provider puts in tokens for StepUp, or set STEPUP_JWT_ANY_AUDIENCE=true"
+                    + " to accept every audience on purpose");
+        }
+        if (publicKey.isEmpty() && publicKeyLocation.filter(l -> !isSafeLocation(l, allowHttpJwks)).isPresent()) {
+            problems.add("MP_JWT_VERIFY_PUBLICKEY_LOCATION (mp.jwt.verify.publickey.location) is fetched over plain http"
+                    + " from another host, so whoever can change that answer can sign tokens. Use https (or a loopback"
+                    + " host), or set STEPUP_JWT_JWKS_ALLOW_HTTP=true on purpose");
+        }
+        return problems;
+    }
+
+    /** False for a plain-http location on a host other than this machine's loopback, unless allowed. */
+    static boolean isSafeLocation(String location, boolean allowHttp) {
+        if (!location.regionMatches(true, 0, "http://", 0, "http://".length()) || allowHttp) {
+            return true;
+        }
+        String host;
+        try {
+            host = URI.create(location).getHost();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return host != null && isLoopback(host);
+    }
+
+    private static boolean isLoopback(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (bare.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        // IP literals only: no name is looked up.
+        if (!bare.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+            return false;
+        }
+        try {
+            return java.net.InetAddress.getByName(bare).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The {@code acr} values that count as a step-up by the identity provider (RFC 9470). */
@@ -155,7 +253,7 @@ public class BearerTokens {
 
     private DefaultJWTProcessor<SecurityContext> processor() {
         DefaultJWTProcessor<SecurityContext> current = processor;
-        if (current == null && !unusable && issuer.isPresent() && (publicKey.isPresent() || publicKeyLocation.isPresent())) {
+        if (current == null && !unusable && configured()) {
             synchronized (this) {
                 if (processor == null && !unusable) {
                     processor = build();
@@ -170,21 +268,17 @@ public class BearerTokens {
     private DefaultJWTProcessor<SecurityContext> build() {
         try {
             DefaultJWTProcessor<SecurityContext> built = new DefaultJWTProcessor<>();
-            built.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys()));
+            built.setJWSKeySelector(keySelector());
+            // RFC 9068's access tokens say typ: at+jwt; ID-token-like ones JWT or nothing.
+            built.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, AT_JWT, APPLICATION_AT_JWT, null));
             Set<String> accepted = audiences.filter(a -> !a.isBlank())
                     .map(a -> Arrays.stream(a.split(",")).map(String::strip).collect(Collectors.toCollection(HashSet::new)))
                     .orElse(null);
-            built.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(accepted,
-                    new JWTClaimsSet.Builder().issuer(issuer.get()).build(), Set.of("exp"), Set.of()));
+            built.setJWTClaimsSetVerifier(new Claims(accepted, issuer.get(), Duration.ofSeconds(maxLifetimeSeconds)));
             if (accepted == null) {
-                // MicroProfile JWT's rule, kept; but a token the provider issued for another
-                // application would pass too.
-                LOG.warning("mp.jwt.verify.audiences is not set: Bearer tokens of the issuer are accepted for any"
-                        + " audience. Set it to the audience your identity provider puts in tokens for StepUp.");
-            }
-            if (publicKeyLocation.filter(l -> l.startsWith("http://")).isPresent() && publicKey.isEmpty()) {
-                LOG.warning("mp.jwt.verify.publickey.location is fetched over plain http: whoever can change"
-                        + " that answer can sign tokens. Use https.");
+                // Only with stepup.jwt.any.audience=true: BearerCheck stops a start without either.
+                LOG.warning("STEPUP_JWT_ANY_AUDIENCE=true: Bearer tokens of the issuer are accepted for any audience,"
+                        + " also those it issued for other applications");
             }
             return built;
         } catch (Exception e) {
@@ -194,11 +288,86 @@ public class BearerTokens {
         }
     }
 
+    /**
+     * Keys from a URL are matched by the token's {@code kid} as usual. A configured key
+     * without a {@code kid} (a PEM key has none) is used whatever {@code kid} the token names:
+     * matching it would refuse every token of a provider that sets one.
+     */
+    private JWSKeySelector<SecurityContext> keySelector() throws Exception {
+        JWKSource<SecurityContext> keys = keys();
+        if (keys instanceof ImmutableJWKSet<SecurityContext> set
+                && set.getJWKSet().getKeys().stream().allMatch(key -> key.getKeyID() == null)) {
+            return ignoringKid(set.getJWKSet());
+        }
+        return new JWSVerificationKeySelector<>(ALGORITHMS, keys);
+    }
+
+    /** Every key of {@code set} that fits the token's algorithm (RS* or ES* only), whatever its {@code kid}. */
+    static JWSKeySelector<SecurityContext> ignoringKid(JWKSet set) {
+        return (header, context) -> {
+            JWSAlgorithm algorithm = header.getAlgorithm();
+            if (!ALGORITHMS.contains(algorithm)) {
+                return List.of();
+            }
+            List<Key> fitting = new java.util.ArrayList<>();
+            for (JWK jwk : set.getKeys()) {
+                if ((jwk.getKeyUse() != null && !KeyUse.SIGNATURE.equals(jwk.getKeyUse()))
+                        || (jwk.getAlgorithm() != null && !jwk.getAlgorithm().equals(algorithm))) {
+                    continue;
+                }
+                try {
+                    if (JWSAlgorithm.Family.RSA.contains(algorithm) && jwk instanceof RSAKey rsa) {
+                        fitting.add(rsa.toRSAPublicKey());
+                    } else if (JWSAlgorithm.Family.EC.contains(algorithm) && jwk instanceof ECKey ec
+                            && Curve.forJWSAlgorithm(algorithm).contains(ec.getCurve())) {
+                        fitting.add(ec.toECPublicKey());
+                    }
+                } catch (JOSEException e) {
+                    throw new KeySourceException("Unusable verification key", e);
+                }
+            }
+            return fitting;
+        };
+    }
+
+    /**
+     * Nimbus's checks (issuer, audience, {@code exp} required and not past, {@code nbf}) and
+     * two of StepUp's: the token lives at most {@code maxLifetime} ({@code exp - iat}; without
+     * {@code iat}, from now), and was not issued in the future beyond the clock skew.
+     */
+    static final class Claims extends DefaultJWTClaimsVerifier<SecurityContext> {
+
+        private final Duration maxLifetime;
+
+        Claims(Set<String> audiences, String issuer, Duration maxLifetime) {
+            super(audiences, new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("exp"), Set.of());
+            this.maxLifetime = maxLifetime;
+        }
+
+        @Override
+        public void verify(JWTClaimsSet claims, SecurityContext context) throws BadJWTException {
+            super.verify(claims, context);
+            Instant now = currentTime().toInstant();
+            Instant expires = claims.getExpirationTime().toInstant();
+            Date issued = claims.getIssueTime();
+            if (issued != null && issued.toInstant().isAfter(now.plusSeconds(getMaxClockSkew()))) {
+                throw new BadJWTException("JWT issued in the future");
+            }
+            Instant from = issued == null ? now : issued.toInstant();
+            if (Duration.between(from, expires).compareTo(maxLifetime) > 0) {
+                throw new BadJWTException("JWT lifetime longer than stepup.jwt.max.lifetime.seconds");
+            }
+        }
+    }
+
     private JWKSource<SecurityContext> keys() throws Exception {
         if (publicKey.isPresent()) {
             return new ImmutableJWKSet<>(parse(publicKey.get()));
         }
         String location = publicKeyLocation.get();
+        if (!isSafeLocation(location, allowHttpJwks)) {
+            throw new IllegalStateException("mp.jwt.verify.publickey.location is plain http to another host");
+        }
         if (location.startsWith("https://") || location.startsWith("http://")) {
             return JWKSourceBuilder.<SecurityContext>create(URI.create(location).toURL()).build();
         }

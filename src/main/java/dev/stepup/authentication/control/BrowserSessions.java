@@ -27,8 +27,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class BrowserSessions {
 
-    /** The session cookie's name. */
+    /** The session cookie's name over plain http. */
     public static final String COOKIE = "STEPUP_SESSION";
+
+    /**
+     * The session cookie's name over HTTPS: with the {@code __Host-} prefix, browsers take it
+     * only from a secure origin, for this host alone and {@code Path=/}, so neither a plain-http
+     * answer nor a sibling subdomain can plant or shadow it.
+     */
+    public static final String SECURE_COOKIE = "__Host-" + COOKIE;
 
     /** The request attribute holding the CSRF token the current session's requests must send. */
     public static final String CSRF_ATTRIBUTE = "dev.stepup.csrf";
@@ -128,6 +135,11 @@ public class BrowserSessions {
         em.createQuery("delete from BrowserSession s where s.sessionHash = :hash")
                 .setParameter("hash", Secrets.sha256(value))
                 .executeUpdate();
+    }
+
+    /** The session cookie's name on a request that came over HTTPS ({@code secure}) or not. */
+    public static String cookieName(boolean secure) {
+        return secure ? SECURE_COOKIE : COOKIE;
     }
 
     /**

@@ -3,8 +3,11 @@ package dev.stepup.authentication.control;
 /** What a password sign-in (or its confirmation) came to: a value, mapped to HTTP by the boundary. */
 public sealed interface SignIn {
 
-    /** A new session: who signed in and the cookie value, seen only here. */
-    record SignedIn(Caller caller, String cookieValue) implements SignIn {
+    /**
+     * A new session: who signed in, the session cookie's value and the device cookie's value
+     * (which lets this browser skip the name-wide wait), seen only here.
+     */
+    record SignedIn(Caller caller, String cookieValue, String deviceValue) implements SignIn {
         @Override
         public String toString() {
             return "SignedIn[" + caller + "]";
@@ -21,5 +24,9 @@ public sealed interface SignIn {
 
     /** Too many failures of this name, or too many sign-ins with it at once: try again later. */
     record Throttled(long retryAfterSeconds, boolean atOnce) implements SignIn {
+    }
+
+    /** Too many password checks at once on this instance, whatever the name: try again in a second. */
+    record Busy() implements SignIn {
     }
 }

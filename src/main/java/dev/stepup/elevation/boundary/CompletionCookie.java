@@ -1,10 +1,12 @@
 package dev.stepup.elevation.boundary;
 
+import dev.stepup.platform.boundary.CredentialCookies;
 import dev.stepup.platform.boundary.RequestCookies;
 import dev.stepup.platform.control.Transport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -14,7 +16,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * knows them.
  */
 @ApplicationScoped
-public class CompletionCookie {
+public class CompletionCookie implements CredentialCookies {
 
     @Inject
     @ConfigProperty(name = "stepup.cookie.name", defaultValue = "STEPUP_COMPLETION")
@@ -29,6 +31,12 @@ public class CompletionCookie {
      */
     public String value(HttpServletRequest request) {
         return RequestCookies.value(request, name);
+    }
+
+    /** Its name, so that a request carrying it twice is refused. */
+    @Override
+    public Set<String> names() {
+        return Set.of(name);
     }
 
     /** The {@code Set-Cookie} value that hands out {@code completion}. */

@@ -13,8 +13,9 @@ import java.util.logging.Logger;
 /**
  * First start: on a database without identities, creates the TenantAdmin {@code admin} with the
  * API token from {@code STEPUP_BOOTSTRAP_ADMIN_TOKEN} and the web UI password from
- * {@code STEPUP_BOOTSTRAP_ADMIN_PASSWORD}, or with random ones that are logged once and
- * written to owner-only files in the data directory; and, if
+ * {@code STEPUP_BOOTSTRAP_ADMIN_PASSWORD} (each at least 20 characters, or the start stops),
+ * or with random ones written to owner-only files in the data directory, whose paths are
+ * logged (the values only where the files cannot be written); and, if
  * {@code STEPUP_BOOTSTRAP_VERIFIER_TOKEN} is set, the example applications' verifier
  * {@code example-verifier} with that token.
  */
@@ -34,7 +35,7 @@ public class Bootstrap {
 
     @PostConstruct
     void createAdminIfNone() {
-        admin.checkSettings();
+        admin.refuseShortValues();
         try {
             admin.createIfNone();
         } catch (RuntimeException e) {

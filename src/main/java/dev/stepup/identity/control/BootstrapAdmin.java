@@ -9,6 +9,7 @@ import dev.stepup.platform.control.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -26,7 +27,8 @@ public class BootstrapAdmin {
     static final String PASSWORD_FILE = "admin-password";
     /** The service identity of {@code STEPUP_BOOTSTRAP_VERIFIER_TOKEN}: the example applications' verifier. */
     static final String VERIFIER = "example-verifier";
-    static final int MIN_TOKEN_LENGTH = 20;
+    /** The fewest characters a configured bootstrap token or password may have. */
+    static final int MIN_CONFIGURED = 20;
 
     private static final Logger LOG = Logger.getLogger(BootstrapAdmin.class.getName());
 
@@ -51,14 +53,6 @@ public class BootstrapAdmin {
     @ConfigProperty(name = "stepup.bootstrap.verifier.token")
     Optional<String> configuredVerifierToken;
 
-    /** Stops the start on a verifier token too short to be a secret (on every start, new database or not). */
-    public void checkSettings() {
-        if (configuredVerifierToken.filter(token -> token.length() < MIN_TOKEN_LENGTH).isPresent()) {
-            throw new IllegalStateException("STEPUP_BOOTSTRAP_VERIFIER_TOKEN (stepup.bootstrap.verifier.token) must have at"
-                    + " least " + MIN_TOKEN_LENGTH + " characters; StepUp does not start with a shorter one");
-        }
-    }
-
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void createIfNone() {
         if (identities.tenantAdminExists()) {
@@ -67,7 +61,7 @@ public class BootstrapAdmin {
             return;
         }
         if (identities.count() > 0) {
-            // Someone deleted every TenantAdmin. Making 'admin' again would hand the service to
+            // Every TenantAdmin lost the role outside the API (the last one cannot be deleted). Making 'admin' again would hand the service to
             // whoever holds the bootstrap token, which may be old and still in an env file.
             LOG.warning("No TenantAdmin exists, and the database is not new: the bootstrap admin 'admin' is not"
                     + " created again. To make a local user TenantAdmin: insert into identity_role (identity_id, role)"
@@ -83,10 +77,7 @@ public class BootstrapAdmin {
         }
         UserId id = created.identity().id();
         if (configuredPassword.isEmpty()) {
-            boolean written = keep(PASSWORD_FILE, password);
-            // Like the token below: shown once, because the admin has no other way to sign in.
-            LOG.warning("Bootstrap TenantAdmin 'admin' created. Its web UI password, shown once"
-                    + (written ? " and kept in " + dataDirectory.path().resolve(PASSWORD_FILE) : "") + ": " + password);
+            announce("web UI password", PASSWORD_FILE, password);
         }
         configuredVerifierToken.ifPresent(this::createVerifier);
         if (configuredToken.isPresent()) {
@@ -95,10 +86,42 @@ public class BootstrapAdmin {
             return;
         }
         String token = tokens.issue(id, ApiTokens.MAX_EXPIRATION_DAYS, null).orElseThrow();
-        boolean written = keep(TOKEN_FILE, token);
-        // The one log line that holds a token, as the contract asks: the admin has no other way in.
-        LOG.warning("Bootstrap TenantAdmin 'admin' created. Its API token, shown once"
-                + (written ? " and kept in " + dataDirectory.path().resolve(TOKEN_FILE) : "") + ": " + token);
+        announce("API token", TOKEN_FILE, token);
+    }
+
+    /**
+     * Refuses a configured bootstrap token or password shorter than {@link #MIN_CONFIGURED}
+     * characters: the start stops and says why. Checked on every start that has one, as the
+     * value may be the admin's credential still.
+     */
+    public void refuseShortValues() {
+        requireLength("STEPUP_BOOTSTRAP_ADMIN_TOKEN", configuredToken);
+        requireLength("STEPUP_BOOTSTRAP_ADMIN_PASSWORD", configuredPassword);
+        requireLength("STEPUP_BOOTSTRAP_VERIFIER_TOKEN", configuredVerifierToken);
+    }
+
+    static void requireLength(String variable, Optional<String> value) {
+        if (value.isPresent() && value.get().length() < MIN_CONFIGURED) {
+            throw new IllegalStateException(variable + " has " + value.get().length() + " characters; a configured"
+                    + " bootstrap value needs at least " + MIN_CONFIGURED + " (for example: openssl rand -base64 24)."
+                    + " StepUp does not start with a guessable admin credential");
+        }
+    }
+
+    /**
+     * A generated value goes to an owner-only file, and the log names only the file; the value
+     * itself is logged (once) only where the file cannot be written, as the admin has no other
+     * way in then.
+     */
+    private void announce(String what, String file, String value) {
+        Path path = dataDirectory.path().resolve(file);
+        if (keep(file, value)) {
+            LOG.warning("Bootstrap TenantAdmin 'admin' created. Its " + what + " is in " + path
+                    + " (readable by its owner only); it is not logged");
+        } else {
+            LOG.warning("Bootstrap TenantAdmin 'admin' created. Its " + what + ", shown once as " + path
+                    + " cannot be written: " + value);
+        }
     }
 
     /**

@@ -15,15 +15,21 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class PasswordHashes {
 
-    /** Stored first in each hash, then the iterations: {@code PBKDF2WithHmacSHA256:210000:salt:hash}. */
-    private static final String ALGORITHM = "PBKDF2WithHmacSHA256";
+    /**
+     * Stored first in each hash, then the iterations: {@code PBKDF2WithHmacSHA512:210000:salt:hash}.
+     * OWASP's 210 000 iterations are its figure for HMAC-SHA512 (HMAC-SHA256 would need
+     * 600 000 for the same strength); hashes of HMAC-SHA256, which StepUp made before, are
+     * still checked and made again at the next sign-in.
+     */
+    static final String ALGORITHM = "PBKDF2WithHmacSHA512";
 
     @Inject
     Pbkdf2PasswordHash pbkdf2;
 
     /**
-     * PBKDF2-HMAC-SHA256 iterations for new password hashes (Jakarta Security's default is
-     * 2 048). A hash keeps the count it was made with and is made again at the next sign-in.
+     * PBKDF2-HMAC-SHA512 iterations for new password hashes (Jakarta Security's default is
+     * 2 048). A hash keeps the algorithm and count it was made with and is made again at the
+     * next sign-in.
      */
     @Inject
     @ConfigProperty(name = "stepup.password.iterations", defaultValue = "210000")

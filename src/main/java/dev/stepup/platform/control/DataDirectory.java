@@ -12,17 +12,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The data directory ({@code STEPUP_DATA_DIR}, default {@code ./stepup-data}): the embedded
- * database, the generated secret key and the generated admin token live here. Files
- * holding secrets are created readable by their owner only.
+ * database, the generated secret key and the generated admin token live here. The directory
+ * is created readable by its owner only ({@code rwx------}): H2 creates its own files with the
+ * process's umask, so the directory is what keeps other local users from the password and
+ * token hashes in them. The files StepUp writes itself are owner-only as well.
  */
 @ApplicationScoped
 public class DataDirectory {
+
+    private static final Logger LOG = Logger.getLogger(DataDirectory.class.getName());
+
+    /** Directories already checked in this process, so each is warned about once. */
+    private static final Set<Path> CHECKED = ConcurrentHashMap.newKeySet();
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     @Inject
     @ConfigProperty(name = "stepup.data.dir")
@@ -77,9 +90,41 @@ public class DataDirectory {
         }
     }
 
+    /**
+     * Makes {@code directory} (and any missing parent) readable by its owner only, if it does
+     * not exist yet; an existing one is left as it is, with a warning if other users may read
+     * it (it may be shared on purpose, say with a backup group, so it is not changed).
+     */
+    public static Path ensurePrivate(Path directory) {
+        Path absolute = directory.toAbsolutePath().normalize();
+        try {
+            boolean posix = absolute.getFileSystem().supportedFileAttributeViews().contains("posix");
+            if (!Files.exists(absolute)) {
+                if (posix) {
+                    Files.createDirectories(absolute, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                    // The umask can only take permissions away; this makes sure of the rest.
+                    Files.setPosixFilePermissions(absolute, OWNER_ONLY);
+                } else {
+                    Files.createDirectories(absolute);
+                }
+                CHECKED.add(absolute);
+            } else if (posix && CHECKED.add(absolute)) {
+                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(absolute);
+                if (!OWNER_ONLY.containsAll(permissions)) {
+                    LOG.warning("The data directory " + absolute + " is open to other local users ("
+                            + PosixFilePermissions.toString(permissions) + "); it holds the embedded database (password"
+                            + " and token hashes) and secret keys. Unless that is on purpose: chmod 700 " + absolute);
+                }
+            }
+            return absolute;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + absolute, e);
+        }
+    }
+
     private static Path writeTemporary(Path file, String content) {
         try {
-            Files.createDirectories(file.getParent());
+            ensurePrivate(file.getParent());
             Path temporary = file.getFileSystem().supportedFileAttributeViews().contains("posix")
                     ? Files.createTempFile(file.getParent(), file.getFileName() + ".", ".new",
                             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))

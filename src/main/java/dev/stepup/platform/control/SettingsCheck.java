@@ -24,20 +24,26 @@ public class SettingsCheck {
     record Range(long least, long most) {
     }
 
-    static final Map<String, Range> WHOLE_NUMBERS = Map.of(
-            "stepup.challenge.ttl.minutes", new Range(1, Long.MAX_VALUE),
-            "stepup.housekeeping.challenge.max.age.hours", new Range(1, Long.MAX_VALUE),
-            "stepup.housekeeping.interval.seconds", new Range(1, 86_400),
-            "stepup.housekeeping.token.grace.days", new Range(0, Long.MAX_VALUE),
-            "stepup.audit.retention.days", new Range(Long.MIN_VALUE, Long.MAX_VALUE),
+    static final Map<String, Range> WHOLE_NUMBERS = Map.ofEntries(
+            Map.entry("stepup.challenge.ttl.minutes", new Range(1, Long.MAX_VALUE)),
+            Map.entry("stepup.housekeeping.challenge.max.age.hours", new Range(1, Long.MAX_VALUE)),
+            Map.entry("stepup.housekeeping.interval.seconds", new Range(1, 86_400)),
+            Map.entry("stepup.housekeeping.token.grace.days", new Range(0, Long.MAX_VALUE)),
+            Map.entry("stepup.audit.retention.days", new Range(Long.MIN_VALUE, Long.MAX_VALUE)),
             // Jakarta Security's PBKDF2 takes no fewer than 1 024 iterations.
-            "stepup.password.iterations", new Range(1024, Integer.MAX_VALUE),
-            "stepup.session.idle.minutes", new Range(1, Long.MAX_VALUE),
-            "stepup.session.lifetime.hours", new Range(1, Long.MAX_VALUE),
-            "stepup.throttle.threshold", new Range(1, Integer.MAX_VALUE),
-            "stepup.throttle.max.delay.seconds", new Range(1, Long.MAX_VALUE));
+            Map.entry("stepup.password.iterations", new Range(1024, Integer.MAX_VALUE)),
+            // 0: twice the processors.
+            Map.entry("stepup.password.concurrent.checks", new Range(0, Integer.MAX_VALUE)),
+            Map.entry("stepup.session.idle.minutes", new Range(1, Long.MAX_VALUE)),
+            Map.entry("stepup.session.lifetime.hours", new Range(1, Long.MAX_VALUE)),
+            Map.entry("stepup.throttle.threshold", new Range(1, Integer.MAX_VALUE)),
+            Map.entry("stepup.throttle.name.threshold", new Range(1, Integer.MAX_VALUE)),
+            Map.entry("stepup.throttle.max.delay.seconds", new Range(1, Long.MAX_VALUE)),
+            Map.entry("stepup.throttle.max.rows", new Range(100, Integer.MAX_VALUE)),
+            Map.entry("stepup.jwt.max.lifetime.seconds", new Range(1, Long.MAX_VALUE)));
 
-    static final String YES_NO = "stepup.trust.forwarded.proto";
+    static final Set<String> YES_NO = Set.of("stepup.trust.forwarded.proto", "stepup.trust.forwarded.for",
+            "stepup.jwt.any.audience", "stepup.jwt.jwks.allow.http");
 
     /** What MicroProfile Config reads as true, and the words for false beside them. */
     static final Set<String> YES_NO_WORDS = Set.of("true", "1", "yes", "y", "on", "false", "0", "no", "n", "off");
@@ -59,10 +65,10 @@ public class SettingsCheck {
                 throw refused(name, value, wanted);
             }
         }));
-        value(config, YES_NO).filter(value -> !YES_NO_WORDS.contains(value.toLowerCase(Locale.ROOT)))
+        YES_NO.forEach(name -> value(config, name).filter(value -> !YES_NO_WORDS.contains(value.toLowerCase(Locale.ROOT)))
                 .ifPresent(value -> {
-                    throw refused(YES_NO, value, "true or false");
-                });
+                    throw refused(name, value, "true or false");
+                }));
     }
 
     private static Optional<String> value(Config config, String name) {

@@ -1,10 +1,12 @@
 package dev.stepup.platform.control;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -83,7 +85,9 @@ public class UrlDataSource implements DataSource {
         if (pass != null && !pass.isBlank()) {
             properties.setProperty("password", pass);
         }
-        Connection connection = driver().connect(url, properties);
+        Driver driver = driver();
+        embeddedDirectory(url).ifPresent(DataDirectory::ensurePrivate);
+        Connection connection = driver.connect(url, properties);
         if (connection == null) {
             throw new SQLException("The driver does not accept the configured stepup.db.url");
         }
@@ -101,6 +105,31 @@ public class UrlDataSource implements DataSource {
             return new org.h2.Driver();
         }
         throw new SQLException("Unsupported database URL; StepUp supports jdbc:postgresql: and jdbc:h2:");
+    }
+
+    /**
+     * The directory of an embedded H2 database in files ({@code jdbc:h2:file:./stepup-data/stepup;...}
+     * or {@code jdbc:h2:./...}), which StepUp creates owner-only before H2 creates it with the
+     * umask's permissions; empty for PostgreSQL and for H2 in memory or over the network.
+     */
+    static Optional<Path> embeddedDirectory(String url) {
+        if (url == null || !url.startsWith("jdbc:h2:")) {
+            return Optional.empty();
+        }
+        String database = url.substring("jdbc:h2:".length());
+        int options = database.indexOf(';');
+        database = options < 0 ? database : database.substring(0, options);
+        if (database.startsWith("file:")) {
+            database = database.substring("file:".length());
+        } else if (database.startsWith("mem:") || database.startsWith("tcp:") || database.startsWith("ssl:")
+                || database.startsWith("zip:") || database.isEmpty()) {
+            return Optional.empty();
+        }
+        if (database.startsWith("~")) {
+            database = System.getProperty("user.home") + database.substring(1);
+        }
+        Path parent = Path.of(database).toAbsolutePath().normalize().getParent();
+        return Optional.ofNullable(parent);
     }
 
     /** The database product the URL names, as Flyway and the health check want it. */
