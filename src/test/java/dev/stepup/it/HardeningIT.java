@@ -16,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URL;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -37,11 +36,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -52,27 +46,12 @@ import org.junit.jupiter.api.Test;
  * {@code typ}, ambiguous credentials, cacheable API answers and the password hash.
  */
 @BlackBox
-@RunAsClient
 class HardeningIT {
 
     static final String PASSWORD = "correct horse battery staple";
 
-    @Deployment(testable = false)
-    static WebArchive war() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    URL base;
-
     Api api;
     Users users;
-
-    @BeforeEach
-    void setUp() {
-        api = Api.at(base);
-        users = new Users(api);
-    }
 
     // 1. Sign-in lockout
 
@@ -416,10 +395,10 @@ class HardeningIT {
         byte[] body = ("{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}").getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
-            socket.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), base.getPort()), 10_000);
+            socket.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), api.base().getPort()), 10_000);
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /api/session HTTP/1.0\r\nHost: 127.0.0.1:" + base.getPort() + "\r\nAccept: application/json\r\n"
+            out.write(("POST /api/session HTTP/1.0\r\nHost: 127.0.0.1:" + api.base().getPort() + "\r\nAccept: application/json\r\n"
                     + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(body);
