@@ -8,17 +8,18 @@ import java.sql.SQLException;
 
 /**
  * The one place where the tests change, with SQL, when a credential last stepped up (its
- * window): on the API token's row, the browser session's row, or a Bearer JWT's row.
+ * window, from the log of used codes) or its user last typed the password.
  */
 public final class CredentialRows {
 
     private CredentialRows() {
     }
 
-    /** Moves the last step-up of the user's API token {@code minutes} into the past. */
+    /** Moves the uses of the user's codes, and so the last step-up of each credential, {@code minutes} into the past. */
     public static void ageTokenStepUp(String userId, int minutes) {
-        update("update api_token set stepped_up_at = stepped_up_at - make_interval(mins => ?) where identity_id = ?",
-                minutes, userId);
+        update("update code_use set used_at = used_at - make_interval(mins => ?),"
+                + " bucket = floor(extract(epoch from used_at - make_interval(mins => ?)) / 600)"
+                + " where identity_id = ?", minutes, minutes, userId);
     }
 
     /** Moves the last password confirmation of the user's browser sessions {@code minutes} into the past. */
@@ -27,11 +28,12 @@ public final class CredentialRows {
                 minutes, userId);
     }
 
-    private static void update(String sql, int minutes, String userId) {
+    private static void update(String sql, Object... parameters) {
         try (Connection db = TestDatabase.connect(); PreparedStatement update = db.prepareStatement(sql)) {
-            update.setInt(1, minutes);
-            update.setString(2, userId);
-            assertThat(update.executeUpdate()).as("rows of %s changed by %s", userId, sql).isPositive();
+            for (int i = 0; i < parameters.length; i++) {
+                update.setObject(i + 1, parameters[i]);
+            }
+            assertThat(update.executeUpdate()).as("rows changed by %s", sql).isPositive();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

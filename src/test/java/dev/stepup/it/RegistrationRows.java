@@ -37,6 +37,13 @@ public final class RegistrationRows {
      */
     public void forgetUsedSteps(String userId) {
         update(userId, "last_step = -1");
+        try (Connection db = database.connect();
+             PreparedStatement forget = db.prepareStatement("update code_use set step = -1 where identity_id = ?")) {
+            forget.setString(1, userId);
+            forget.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Sets columns of the user's TOTP registration, which must exist: {@code set} is SQL. */

@@ -3,6 +3,7 @@ package dev.stepup.authentication.boundary;
 import dev.stepup.authentication.control.BearerTokens;
 import dev.stepup.authentication.control.BrowserSessions;
 import dev.stepup.authentication.control.Caller;
+import dev.stepup.platform.control.Secrets;
 import dev.stepup.identity.control.ApiTokens;
 import dev.stepup.platform.boundary.AmbiguousCredentials;
 import dev.stepup.platform.boundary.RequestCookies;
@@ -93,7 +94,7 @@ public class CallerAuthentication implements HttpAuthenticationMechanism {
         String scheme = header.substring(0, space);
         String credentials = header.substring(space + 1).strip();
         if ("TOKEN".equalsIgnoreCase(scheme)) {
-            return tokens.authenticate(credentials).map(Caller::byToken);
+            return tokens.authenticate(credentials).map(identity -> Caller.byToken(identity, Secrets.sha256(credentials)));
         }
         if ("Bearer".equalsIgnoreCase(scheme)) {
             return bearerTokens.authenticate(credentials);

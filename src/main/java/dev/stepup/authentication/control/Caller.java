@@ -26,10 +26,10 @@ public record Caller(UserId id, String name, Set<String> roles, Scheme scheme, C
         TOKEN, BEARER, SESSION
     }
 
-    /** The caller an identity is when it came with its API token. */
-    public static Caller byToken(Identity identity) {
+    /** The caller an identity is when it came with its API token, whose stored hash is {@code tokenHash}. */
+    public static Caller byToken(Identity identity, String tokenHash) {
         return new Caller(identity.id(), identity.username(), Role.effective(identity.roles()), Scheme.TOKEN,
-                Credential.token(identity.id()), null, null);
+                Credential.token(tokenHash), null, null);
     }
 
     /**

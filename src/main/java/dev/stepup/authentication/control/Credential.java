@@ -6,8 +6,7 @@ import dev.stepup.platform.control.Secrets;
 /**
  * The credential a caller came with, which a step-up counts for: a browser session, an API
  * token, or a Bearer JWT's session ({@code sid}) or, without one, its subject. {@code key}
- * names it without holding it: the session's stored hash, the token's identity (an identity
- * has one token), or a hash of the JWT's issuer and {@code sid} or of its user.
+ * names it without holding it: the session's stored hash, the token's stored hash, or a hash of the JWT's issuer and {@code sid} or of its user.
  */
 public record Credential(Kind kind, String key) {
 
@@ -19,8 +18,8 @@ public record Credential(Kind kind, String key) {
         return new Credential(Kind.SESSION, sessionHash);
     }
 
-    public static Credential token(UserId identity) {
-        return new Credential(Kind.TOKEN, identity.value());
+    public static Credential token(String tokenHash) {
+        return new Credential(Kind.TOKEN, tokenHash);
     }
 
     /** A JWT's session at its issuer, or, without {@code sid}, its user. */

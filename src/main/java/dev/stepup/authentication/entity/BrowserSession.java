@@ -29,9 +29,6 @@ public class BrowserSession {
     @Column(name = "last_seen_at")
     private Instant lastSeenAt;
 
-    @Column(name = "stepped_up_at")
-    private Instant steppedUpAt;
-
     @Column(name = "confirmed_at")
     private Instant confirmedAt;
 
@@ -56,11 +53,6 @@ public class BrowserSession {
 
     public UserId identityId() {
         return new UserId(identityId);
-    }
-
-    /** When this session last stepped up; null if it never did. */
-    public Instant steppedUpAt() {
-        return steppedUpAt;
     }
 
     /** When the session's user last typed the password: at sign-in, or confirming it since. */

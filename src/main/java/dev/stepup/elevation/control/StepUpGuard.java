@@ -2,7 +2,7 @@ package dev.stepup.elevation.control;
 
 import dev.stepup.authentication.control.BearerTokens;
 import dev.stepup.authentication.control.Caller;
-import dev.stepup.authentication.control.StepUpWindows;
+import dev.stepup.registration.control.CodeUses;
 import dev.stepup.configuration.control.Configurations;
 import dev.stepup.configuration.control.StepUpConfiguration;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,7 +25,7 @@ public class StepUpGuard {
     Configurations configurations;
 
     @Inject
-    StepUpWindows windows;
+    CodeUses uses;
 
     @Inject
     CompletionIds completionIds;
@@ -54,7 +54,8 @@ public class StepUpGuard {
      * or, for a Bearer JWT whose {@code acr} counts, from its {@code auth_time}.
      */
     public Optional<Instant> validUntil(Caller caller, StepUpConfiguration current) {
-        return Stream.concat(windows.last(caller).stream(), Stream.ofNullable(caller.providerStepUpAt()))
+        Optional<Instant> here = uses.lastStepUp(caller.id(), caller.credential().key(), current.validationWindow());
+        return Stream.concat(here.stream(), Stream.ofNullable(caller.providerStepUpAt()))
                 .max(Instant::compareTo)
                 .map(last -> last.plus(current.validationWindow()));
     }

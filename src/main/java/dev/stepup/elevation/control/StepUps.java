@@ -1,7 +1,6 @@
 package dev.stepup.elevation.control;
 
 import dev.stepup.authentication.control.Caller;
-import dev.stepup.authentication.control.StepUpWindows;
 import dev.stepup.configuration.control.Configurations;
 import dev.stepup.configuration.control.StepUpConfiguration;
 import dev.stepup.identity.entity.UserId;
@@ -27,9 +26,6 @@ public class StepUps {
     CodeVerifier verifier;
 
     @Inject
-    StepUpWindows windows;
-
-    @Inject
     CompletionIds completionIds;
 
     @Inject
@@ -42,15 +38,15 @@ public class StepUps {
     public record Consumed(StepUpFactor factor, Instant verifiedAt, Instant validUntil) {
     }
 
-    /** The caller steps up with a code of its own; in the caller's transaction, so one write transaction. */
+    /** The caller steps up with a code of its own, which opens its credential's window; one write transaction. */
     public StepUpOutcome authenticate(Caller caller, StepUpFactor factor, String code) {
-        Verification result = verifier.verify(caller.id(), caller.id(), factor, Purpose.STEP_UP, code);
+        Verification result = verifier.verify(caller.id(), caller.id(), factor, Purpose.STEP_UP, code,
+                caller.credential().key());
         if (!(result instanceof Verification.Accepted)) {
             return new StepUpOutcome.NotAccepted(result);
         }
         StepUpConfiguration current = configurations.current();
         Instant now = clock.instant();
-        windows.record(caller, now);
         String completion = completionIds.create(caller.id(), caller.credential(), factor, now,
                 now.plus(current.completedCookieMaxAge()));
         return new StepUpOutcome.Succeeded(completion, now, now.plus(current.validationWindow()));

@@ -28,8 +28,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ApiTokens {
 
-    /** A token's last use is written at most this often, to keep authentication read-only. */
-    static final Duration LAST_USE_RESOLUTION = Duration.ofMinutes(1);
+    /**
+     * A token's last use is written at most this often, to keep authentication read-only: an
+     * hour, against the 90 days (by default) that an unused token lives.
+     */
+    static final Duration LAST_USE_RESOLUTION = Duration.ofHours(1);
 
     static final String PREFIX = "stp_";
 
@@ -88,7 +91,7 @@ public class ApiTokens {
     /**
      * The active identity the token belongs to, if the token is known and unexpired. Read
      * outside any transaction: one statement and no commit on every request. The last use is
-     * written, at most once a minute, in a transaction of its own.
+     * written, at most once an hour, in a transaction of its own.
      */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<Identity> authenticate(String token) {
@@ -114,7 +117,7 @@ public class ApiTokens {
                 self.recordUse(identity.id(), now);
             } catch (RuntimeException e) {
                 // The token is valid; a failed bookkeeping write must not refuse the request.
-                // The next request within the minute tries again.
+                // The next request tries again.
                 LOG.log(Level.WARNING, "Could not record an API token's last use", e);
             }
         }
@@ -128,24 +131,6 @@ public class ApiTokens {
                 .setParameter("now", now)
                 .setParameter("id", identity.value())
                 .executeUpdate();
-    }
-
-    /** The identity's token stepped up at {@code at}: its validation window starts again. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void markSteppedUp(UserId identity, Instant at) {
-        em.createQuery("update ApiToken t set t.steppedUpAt = :at where t.identityId = :id")
-                .setParameter("at", at)
-                .setParameter("id", identity.value())
-                .executeUpdate();
-    }
-
-    /** When the identity's token last stepped up, if it ever did. */
-    public Optional<Instant> steppedUpAt(UserId identity) {
-        return em.createQuery("select t.steppedUpAt from ApiToken t where t.identityId = :id", Instant.class)
-                .setParameter("id", identity.value())
-                .getResultStream()
-                .filter(java.util.Objects::nonNull)
-                .findFirst();
     }
 
     void housekeeping(@Observes HousekeepingDue due) {

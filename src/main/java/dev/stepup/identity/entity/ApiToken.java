@@ -31,9 +31,6 @@ public class ApiToken {
     @Column(name = "last_used_at")
     private Instant lastUsedAt;
 
-    @Column(name = "stepped_up_at")
-    private Instant steppedUpAt;
-
     protected ApiToken() {
     }
 

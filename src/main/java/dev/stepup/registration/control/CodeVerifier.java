@@ -26,21 +26,24 @@ import java.util.Optional;
  * The one verifier behind {@code VERIFY}, the delete credential, step-up and recovery: it checks
  * TOTP codes and recovery codes, against the throttle state both share on the registration row.
  *
- * <p>It reads the registration, refuses while the throttle wait lasts, matches the code
- * locally, and then commits the outcome with one conditional update that also asserts
- * the state it read: a TOTP success sets the last accepted step only if it is still smaller
- * ({@code last_step < :step}) and the failure count unchanged; a failure increments the
- * count only if nobody else did meanwhile; a recovery code is used by deleting its row, which
- * only one request can do. When a condition does not hold, another request (on any instance)
- * got there first, and the check is made again on the fresh state. So exactly one of any
- * number of concurrent uses of a code wins, and every attempt is counted before its result
- * is told.
+ * <p>It first takes the user's lock ({@link CodeUses#lock}), so that the uses of one user's
+ * codes happen one after the other on every instance. It then reads the registration and the
+ * time steps used lately, refuses while the throttle wait lasts, and matches the code locally.
+ * An accepted TOTP code is recorded by appending its time step to {@link CodeUses} (a
+ * confirmation, or a success after failures, also updates the row); a failure increments the
+ * count on the row; a recovery code is used by deleting its row. The updates still assert the
+ * state read (the count unchanged, the registration the same), so that an administrator's reset
+ * meanwhile makes the check run again on the fresh state. Every attempt is counted before its
+ * result is told.
  */
 @ApplicationScoped
 public class CodeVerifier {
 
     /** Rounds of re-reading after losing a race before telling the caller to retry. */
     static final int MAX_ROUNDS = 8;
+
+    /** The time step a recovery code's use is recorded with: none. */
+    static final long RECOVERY_STEP = -1;
 
     @PersistenceContext
     EntityManager em;
@@ -63,6 +66,9 @@ public class CodeVerifier {
     @Inject
     ChallengeLifetime challenges;
 
+    @Inject
+    CodeUses uses;
+
     /** This bean through its proxy, so that the user's own checks run in a transaction too. */
     @Inject
     CodeVerifier self;
@@ -79,12 +85,23 @@ public class CodeVerifier {
      */
     @Transactional
     public Verification verify(UserId actor, UserId user, StepUpFactor kind, Purpose purpose, String code) {
+        return verify(actor, user, kind, purpose, code, null);
+    }
+
+    /**
+     * As {@link #verify(UserId, UserId, StepUpFactor, Purpose, String)}; an accepted code also
+     * opens the validation window of the caller's credential {@code credential} (its key), if given.
+     */
+    @Transactional
+    public Verification verify(UserId actor, UserId user, StepUpFactor kind, Purpose purpose, String code,
+                               String credential) {
         Optional<String> given = kind == StepUpFactor.TOTP
                 ? Otp.parse(code).map(Otp::digits) : RecoveryCodes.normalize(code);
         if (given.isEmpty()) {
             return new Verification.Malformed();
         }
         Factor factor = Factor.TOTP;
+        uses.lock(user, factor);
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Instant now = clock.instant();
             State state = load(user, factor);
@@ -100,8 +117,8 @@ public class CodeVerifier {
                 return new Verification.Throttled(wait);
             }
             Optional<Verification> decided = kind == StepUpFactor.TOTP
-                    ? checkTotp(actor, user, factor, purpose, state, new Otp(given.get()), now)
-                    : checkRecoveryCode(actor, user, factor, purpose, state, given.get(), now);
+                    ? checkTotp(actor, user, factor, purpose, state, new Otp(given.get()), now, credential)
+                    : checkRecoveryCode(actor, user, factor, purpose, state, given.get(), now, credential);
             if (decided.isPresent()) {
                 return decided.get();
             }
@@ -111,7 +128,7 @@ public class CodeVerifier {
 
     /** One round of a TOTP code; empty if another request changed the row meanwhile. */
     private Optional<Verification> checkTotp(UserId actor, UserId user, Factor factor, Purpose purpose, State state,
-                                             Otp otp, Instant now) {
+                                             Otp otp, Instant now, String credential) {
         byte[] secret = cipher.open(new SecretCipher.Sealed(state.ciphertext, state.keyId), boundTo(user, factor));
         TotpCodes.Match match;
         try {
@@ -121,6 +138,9 @@ public class CodeVerifier {
         }
         if (match.accepted()) {
             if (accept(user, factor, purpose, state, match.step(), now)) {
+                if (purpose != Purpose.CONFIRM_REGISTRATION) {
+                    uses.record(user, match.step(), now, credential);
+                }
                 reencryptIfOld(user, factor, state);
                 verified.fire(new OtpVerified(actor, user, purpose, StepUpFactor.TOTP, OtpVerified.Outcome.SUCCESS));
                 return Optional.of(new Verification.Accepted(match.step()));
@@ -138,7 +158,7 @@ public class CodeVerifier {
      * do; a success resets the failures like a TOTP code's. Empty if another request got there first.
      */
     private Optional<Verification> checkRecoveryCode(UserId actor, UserId user, Factor factor, Purpose purpose,
-                                                     State state, String code, Instant now) {
+                                                     State state, String code, Instant now, String credential) {
         Optional<String> matching = recoveryCodes.matching(user, code);
         if (matching.isPresent()) {
             if (recoveryCodes.use(user, matching.get())) {
@@ -148,6 +168,7 @@ public class CodeVerifier {
                         .setParameter("id", user.value())
                         .setParameter("factor", factor)
                         .executeUpdate();
+                uses.record(user, RECOVERY_STEP, now, credential);
                 verified.fire(new OtpVerified(actor, user, purpose, StepUpFactor.RECOVERY_CODE, OtpVerified.Outcome.SUCCESS));
                 return Optional.of(new Verification.Accepted(-1));
             }
@@ -171,12 +192,20 @@ public class CodeVerifier {
         };
     }
 
+    /**
+     * Commits an accepted TOTP code. A confirmation changes the registration's status, and a
+     * success after failures resets their count, on the row; any other success leaves the row
+     * alone (its use goes to {@link CodeUses}, appended), as the lock held keeps the state read true.
+     */
     private boolean accept(UserId user, Factor factor, Purpose purpose, State state, long step, Instant now) {
+        if (purpose != Purpose.CONFIRM_REGISTRATION && state.failures == 0 && state.lastFailureAt == null) {
+            return true;
+        }
         String set = purpose == Purpose.CONFIRM_REGISTRATION ? ", r.status = :registered, r.confirmedAt = :now" : "";
         var update = em.createQuery("update Registration r set r.lastStep = :step, r.failures = 0, "
                         + "r.lastFailureAt = null, r.lastUsedAt = :now" + set
                         + " where r.identityId = :id and r.factor = :factor and r.status = :status"
-                        + " and r.createdAt = :createdAt and r.lastStep < :step and r.failures = :failures")
+                        + " and r.createdAt = :createdAt and r.failures = :failures")
                 .setParameter("step", step)
                 .setParameter("now", now)
                 .setParameter("id", user.value())
@@ -229,8 +258,16 @@ public class CodeVerifier {
             return null;
         }
         Object[] row = rows.get(0);
-        return new State((RegistrationStatus) row[0], (String) row[1], (String) row[2], (TotpParameters) row[3],
-                (Instant) row[4], (Long) row[5], (Integer) row[6], (Instant) row[7]);
+        TotpParameters parameters = (TotpParameters) row[3];
+        // A code is accepted within one step of now, so a use that could still conflict was recorded
+        // since three steps ago, and, to count, since this registration was made.
+        Instant now = clock.instant();
+        Instant createdAt = (Instant) row[4];
+        Instant since = now.minusSeconds(3L * parameters.timeStepSeconds());
+        long lastStep = Math.max((Long) row[5],
+                uses.lastStep(user, since.isAfter(createdAt) ? since : createdAt, now).orElse(Long.MIN_VALUE));
+        return new State((RegistrationStatus) row[0], (String) row[1], (String) row[2], parameters,
+                (Instant) row[4], lastStep, (Integer) row[6], (Instant) row[7]);
     }
 
     /** The registration as read for one round; never the secret in clear. */

@@ -46,6 +46,9 @@ public class RegistrationsOverview {
     Identities identities;
 
     @Inject
+    CodeUses uses;
+
+    @Inject
     Event<RegistrationChanged> changes;
 
     /** This bean through its proxy, so that housekeeping's purges get their own transactions. */
@@ -98,14 +101,24 @@ public class RegistrationsOverview {
             return List.of();
         }
         Map<String, String> usernames = identities.usernames(page);
+        Map<String, Instant> recentUses = uses.lastUses(page);
         return em.createQuery("select r.identityId, r.status, r.createdAt, r.lastUsedAt from Registration r"
                         + " where r.factor = :factor and r.identityId in :ids order by r.listOrder", Object[].class)
                 .setParameter("factor", factor)
                 .setParameter("ids", page)
                 .getResultStream()
                 .map(row -> new RegistrationRow((String) row[0], usernames.get((String) row[0]),
-                        ((RegistrationStatus) row[1]).name(), factor.name(), (Instant) row[2], (Instant) row[3]))
+                        ((RegistrationStatus) row[1]).name(), factor.name(), (Instant) row[2],
+                        latest((Instant) row[3], recentUses.get((String) row[0]))))
                 .toList();
+    }
+
+    /** The later of the use folded into the row and the latest use still in the log. */
+    private static Instant latest(Instant folded, Instant recent) {
+        if (folded == null || recent != null && recent.isAfter(folded)) {
+            return recent;
+        }
+        return folded;
     }
 
     /** Deletes pending enrolments started longer than {@code age} ago; returns how many. */

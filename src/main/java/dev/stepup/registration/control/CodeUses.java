@@ -1,0 +1,215 @@
+package dev.stepup.registration.control;
+
+import dev.stepup.configuration.control.StepUpConfiguration;
+import dev.stepup.identity.entity.UserId;
+import dev.stepup.platform.control.HousekeepingDue;
+import dev.stepup.registration.entity.Factor;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.LongStream;
+import org.hibernate.Session;
+
+/**
+ * The log of accepted codes ({@code code_use}): one appended row per accepted TOTP code or
+ * recovery code, in ten-minute buckets. It answers which time steps a user used lately (so a
+ * code is accepted once), when a credential last stepped up (its validation window) and when a
+ * registration was last used, without writing to the user's own rows.
+ *
+ * <p>Uses of one user's codes are serialized by {@link #lock}: a transaction-scoped advisory
+ * lock on PostgreSQL (which writes nothing), the registration row's lock on H2. Every reader
+ * probes the index by bucket and user, one bucket at a time, so a read costs the same however
+ * many users there are and however many codes they used.
+ */
+@ApplicationScoped
+public class CodeUses {
+
+    /** The bucket size: ten minutes. */
+    static final long BUCKET_SECONDS = 600;
+    /** How long uses are kept: longer than any validation window, with room for clock skew. */
+    static final Duration KEPT = Duration.ofMinutes(StepUpConfiguration.MAX_WINDOW + 10);
+    /** How far instances' clocks may differ. */
+    private static final Duration SKEW = Duration.ofMinutes(1);
+    /** The first half of an advisory lock's key: this lock's kind. */
+    private static final int LOCK_CLASS = 0x53554331;
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    /** This bean through its proxy, so that housekeeping's clean-up gets its transaction. */
+    @Inject
+    CodeUses self;
+
+    private volatile Boolean postgres;
+
+    /** Holds the uses of {@code user}'s codes until the transaction ends. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void lock(UserId user, Factor factor) {
+        work(connection -> {
+            if (isPostgres(connection)) {
+                try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(?, ?)")) {
+                    lock.setInt(1, LOCK_CLASS);
+                    lock.setInt(2, user.value().hashCode());
+                    lock.execute();
+                }
+            } else {
+                try (PreparedStatement lock = connection.prepareStatement(
+                        "select identity_id from registration where identity_id = ? and factor = ? for update")) {
+                    lock.setString(1, user.value());
+                    lock.setString(2, factor.name());
+                    lock.execute();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The latest time step of {@code user}'s codes used since {@code since}, if any. */
+    public OptionalLong lastStep(UserId user, Instant since, Instant now) {
+        return work(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "select max(step) from code_use where bucket = any (?) and identity_id = ? and used_at >= ?")) {
+                query.setArray(1, buckets(connection, since, now));
+                query.setString(2, user.value());
+                query.setObject(3, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+                try (ResultSet row = query.executeQuery()) {
+                    row.next();
+                    long step = row.getLong(1);
+                    return row.wasNull() ? OptionalLong.empty() : OptionalLong.of(step);
+                }
+            }
+        });
+    }
+
+    /**
+     * Records that {@code user} used a code of time step {@code step} (a recovery code:
+     * {@code -1}) at {@code at}; {@code credential} names the credential whose window this
+     * opens, or is null.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void record(UserId user, long step, Instant at, String credential) {
+        work(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "insert into code_use (bucket, identity_id, step, used_at, credential) values (?, ?, ?, ?, ?)")) {
+                insert.setLong(1, bucket(at));
+                insert.setString(2, user.value());
+                insert.setLong(3, step);
+                insert.setObject(4, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+                insert.setString(5, credential);
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** When the credential {@code credential} of {@code user} last stepped up, if within {@code window}. */
+    public Optional<Instant> lastStepUp(UserId user, String credential, Duration window) {
+        Instant now = clock.instant();
+        return work(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("select max(used_at) from code_use"
+                    + " where bucket = any (?) and identity_id = ? and credential = ?")) {
+                query.setArray(1, buckets(connection, now.minus(window), now));
+                query.setString(2, user.value());
+                query.setString(3, credential);
+                try (ResultSet row = query.executeQuery()) {
+                    row.next();
+                    return Optional.ofNullable(row.getObject(1, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
+                }
+            }
+        });
+    }
+
+    /** The last use of each of {@code users}' registrations that is still in the log. */
+    public Map<String, Instant> lastUses(List<String> users) {
+        Instant now = clock.instant();
+        return work(connection -> {
+            Map<String, Instant> last = new HashMap<>();
+            try (PreparedStatement query = connection.prepareStatement("select identity_id, max(used_at) from code_use"
+                    + " where bucket = any (?) and identity_id = any (?) group by identity_id")) {
+                query.setArray(1, buckets(connection, now.minus(KEPT), now));
+                query.setArray(2, connection.createArrayOf("varchar", users.toArray()));
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        last.put(rows.getString(1), rows.getObject(2, OffsetDateTime.class).toInstant());
+                    }
+                }
+            }
+            return last;
+        });
+    }
+
+    void housekeeping(@Observes HousekeepingDue due) {
+        due.clean("uses of codes older than any validation window", () -> self.fold(due.now()));
+    }
+
+    /**
+     * Moves the last use of each registration in the buckets older than {@link #KEPT} into
+     * {@code registration.last_used_at}, and deletes those buckets; returns how many uses went.
+     */
+    @Transactional
+    public int fold(Instant now) {
+        long before = bucket(now.minus(KEPT));
+        em.createNativeQuery("update registration set last_used_at = (select max(u.used_at) from code_use u"
+                        + " where u.bucket < ?1 and u.identity_id = registration.identity_id)"
+                        + " where identity_id in (select identity_id from code_use where bucket < ?1)"
+                        + " and (last_used_at is null or last_used_at < (select max(u.used_at) from code_use u"
+                        + " where u.bucket < ?1 and u.identity_id = registration.identity_id))")
+                .setParameter(1, before)
+                .executeUpdate();
+        return em.createNativeQuery("delete from code_use where bucket < ?1")
+                .setParameter(1, before)
+                .executeUpdate();
+    }
+
+    static long bucket(Instant at) {
+        return Math.floorDiv(at.getEpochSecond(), BUCKET_SECONDS);
+    }
+
+    /** The buckets that uses between {@code from} and {@code to} (give or take the clocks' skew) lie in. */
+    private static Array buckets(Connection connection, Instant from, Instant to) throws SQLException {
+        Long[] buckets = LongStream.rangeClosed(bucket(from.minus(SKEW)), bucket(to.plus(SKEW)))
+                .boxed()
+                .toArray(Long[]::new);
+        return connection.createArrayOf("bigint", buckets);
+    }
+
+    private boolean isPostgres(Connection connection) throws SQLException {
+        Boolean known = postgres;
+        if (known == null) {
+            known = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+            postgres = known;
+        }
+        return known;
+    }
+
+    private <T> T work(Work<T> work) {
+        return em.unwrap(Session.class).doReturningWork(work::run);
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+}
