@@ -31,40 +31,40 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The StepUp benchmark: the WAR on Payara Micro ({@code -Xmx256m}) and PostgreSQL on this
- * machine, driven over HTTP by the JDK's client. It prints (and writes to
- * {@code target/bench/results.md}) a Markdown report:
+ * The StepUp benchmark: the WAR on Payara Micro, started as the README's production start,
+ * against Keycloak's password and TOTP grant, both on PostgreSQL on this machine and driven
+ * over HTTP by the JDK's client. It prints (and writes to {@code target/bench/results.md}) a
+ * Markdown report, and a chart to {@code target/bench/step-ups.svg}:
  * <ul>
- * <li>(a) step-up with valid codes, every accepted request a real success; (b) with wrong
- * codes (the throttle threshold raised so none is throttled); (c) {@code HEAD /api/health},
- * the bare server; (d) pgbench running the SQL the accept path needs (the conditional
- * replay update and the completion insert) as the database's ceiling, and (e) the statements
- * an accepted step-up sends (all but the token's last-use write, at most once a minute), the
- * ceiling for this design; at 1, 4, 16 and 64
- * clients, with (a)/(d) and (b)/(c) as ratios measured in the same run, and where the
- * cores went in each phase (CPU per request of the load driver, the server and PostgreSQL,
- * see {@link CpuAccount});</li>
- * <li>the admin listing's first, middle and last page at 10 000, 100 000 and 1 000 000
- * registrations;</li>
- * <li>start-to-ready seconds of the first start, of a later one that records its classes and
- * of the one after it with their class-data archive, and resident memory under load.</li>
+ * <li>at each size of {@code bench.sizes} (10 000 and 100 000 users, seeded into the tables):
+ * accepted step-ups a second at each of {@code bench.clients} (the chart), then rounds of
+ * valid codes, wrong codes and a bare {@code HEAD /api/health} at {@code bench.cost.clients},
+ * with the CPU per request of the server and of PostgreSQL (see {@link CpuAccount}) and the WAL
+ * and writing transactions per request counted from a checkpoint;</li>
+ * <li>Keycloak the same way at the first size, its rounds alternating with StepUp's;</li>
+ * <li>restart to ready of both, and resident memory under load;</li>
+ * <li>with {@code -Dbench.listing=true}, the admin listing's first, middle and last page at
+ * 10 000, 100 000 and 1 000 000 registrations.</li>
  * </ul>
- * Run with {@code ./mvnw -B -Pbench verify}; about nine minutes with the build.
+ * Run with {@code ./mvnw -B -Pbench verify}. {@code -Dbench.versus=other.war} compares this
+ * build with another WAR instead (see {@link #versus}).
  */
 public final class StepUpBench {
 
     /** Client counts; {@code -Dbench.clients=16} runs one, for quick comparisons while profiling. */
     static final int[] CLIENTS = Arrays.stream(System.getProperty("bench.clients", "1,4,16,64").split(","))
             .mapToInt(c -> Integer.parseInt(c.trim())).toArray();
-    /** {@code -Dbench.listing=false} skips the admin listing's million rows. */
-    static final boolean LISTING = Boolean.parseBoolean(System.getProperty("bench.listing", "true"));
-    static final Duration PHASE = Duration.ofSeconds(Long.getLong("bench.phase.seconds", 6));
+    /** {@code -Dbench.listing=true} adds the admin listing at up to a million rows. */
+    static final boolean LISTING = Boolean.parseBoolean(System.getProperty("bench.listing", "false"));
+    static final Duration PHASE = Duration.ofSeconds(Long.getLong("bench.phase.seconds", 8));
     static final int USERS = Integer.getInteger("bench.users", 2400);
     static final String PG = "jdbc:postgresql://127.0.0.1:5432/";
     static final String ADMIN_TOKEN = "bench-admin-" + System.nanoTime();
@@ -75,6 +75,7 @@ public final class StepUpBench {
     private URI base;
     private String databaseName;
     private CpuAccount cpu;
+    private Seeder seeder;
 
     public static void main(String[] args) throws Exception {
         String versus = System.getProperty("bench.versus", "");
@@ -85,8 +86,63 @@ public final class StepUpBench {
         }
     }
 
-    /** A server of the bench's own, on a database of its own. */
-    private record Started(ServerProcess server, Path work, String database, double startSeconds) implements AutoCloseable {
+    /**
+     * A server of the bench's own, on a database of its own, started as the README's
+     * production start; {@link #restart} stops it and starts it again on the same database.
+     */
+    private final class Started implements AutoCloseable {
+        private final String name;
+        private final Path war;
+        private final List<String> jvm;
+        private final List<String> micro;
+        private final Map<String, String> environment;
+        private final Path work;
+        private final String database;
+        private final int port;
+        private ServerProcess server;
+        private double startSeconds;
+
+        Started(String name, Path war, List<String> jvm, List<String> micro, Map<String, String> environment, Path work,
+                String database) throws Exception {
+            this.name = name;
+            this.war = war;
+            this.jvm = jvm;
+            this.micro = micro;
+            this.environment = environment;
+            this.work = work;
+            this.database = database;
+            this.port = Ports.free();
+            launch();
+        }
+
+        private void launch() throws Exception {
+            Instant started = Instant.now();
+            server = ServerProcess.start(name, environment, work, port, war, jvm, micro);
+            server.awaitReady(Duration.ofSeconds(240));
+            startSeconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+            base = server.base();
+            cpu = new CpuAccount(server.pid(), postmasterPid(database));
+        }
+
+        /** Stops the server and starts it again on the same database; the seconds to ready. */
+        double restart() throws Exception {
+            server.close();
+            launch();
+            return startSeconds;
+        }
+
+        ServerProcess server() {
+            return server;
+        }
+
+        double startSeconds() {
+            return startSeconds;
+        }
+
+        String database() {
+            return database;
+        }
+
         @Override
         public void close() throws SQLException {
             server.close();
@@ -125,6 +181,7 @@ public final class StepUpBench {
         Path work = Files.createTempDirectory("stepup-bench");
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);
+        seeder = new Seeder(PG + database, key);
         Map<String, String> environment = Map.of(
                 "STEPUP_DB_URL", PG + database, "STEPUP_DB_USER", "postgres", "STEPUP_DB_PASSWORD", "unused",
                 "STEPUP_BOOTSTRAP_ADMIN_TOKEN", ADMIN_TOKEN,
@@ -132,84 +189,315 @@ public final class StepUpBench {
                 "STEPUP_THROTTLE_THRESHOLD", "1000000000",
                 // As the README's small-footprint start: glibc keeps two malloc arenas, not one per thread.
                 "MALLOC_ARENA_MAX", "2");
-        Instant started = Instant.now();
-        ServerProcess server = ServerProcess.start(name, environment, work, Ports.free(), war, jvmOptions, microOptions);
-        server.awaitReady(Duration.ofSeconds(240));
-        base = server.base();
-        cpu = new CpuAccount(server.pid(), postmasterPid(database));
-        return new Started(server, work, database, Duration.between(started, Instant.now()).toMillis() / 1000.0);
+        return new Started(name, war, jvmOptions, microOptions, environment, work, database);
+    }
+
+    /** Users at each size: the bench seeds up to each in turn and measures every phase there. */
+    static final int[] SIZES = ints("bench.sizes", "10000,100000");
+    /** The client count of the cost table (the chart takes every one of {@link #CLIENTS}). */
+    static final int COST_CLIENTS = Integer.getInteger("bench.cost.clients", 16);
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    /** {@code -Dbench.keycloak=false} leaves Keycloak out. */
+    static final boolean KEYCLOAK = Boolean.parseBoolean(System.getProperty("bench.keycloak", "true"));
+
+    private static int[] ints(String property, String defaults) {
+        return Arrays.stream(System.getProperty(property, defaults).split(",")).mapToInt(c -> Integer.parseInt(c.trim())).toArray();
+    }
+
+    /**
+     * One system under load: how a step-up with a code is asked of it, what a success and a
+     * refusal of a wrong code look like, and its users.
+     */
+    private record Side(String name, StepUpBench bench, LongSupplier pid, BiFunction<Enrolled, String, HttpRequest> stepUp,
+                        Predicate<HttpResponse<String>> accepted, Predicate<HttpResponse<String>> refused,
+                        List<Enrolled> users, boolean bare) {
+
+        Result valid(int clients) throws Exception {
+            return bench.valid(clients, validQueue(users), stepUp, accepted);
+        }
+
+        Result wrong(int clients, Duration phase) throws Exception {
+            return bench.wrong(clients, phase, wrongUsers(users), stepUp, refused);
+        }
+    }
+
+    /** A phase's result with what PostgreSQL wrote for it, per request. */
+    record Measured(Result result, double walBytes, double writeTransactions) {
+    }
+
+    /** The medians over the rounds at one size, for one system. */
+    record Costs(Measured valid, Measured wrong, Result bare, double restartSeconds, long rssMb) {
     }
 
     void run() throws Exception {
         Path war = Path.of(System.getProperty("stepup.war", "target/stepup.war")).toAbsolutePath();
-        double firstStart;
-        long[] rss = new long[1];
-        try (Started started = start("bench", war)) {
-            firstStart = started.startSeconds();
-            header();
-            List<Enrolled> users = enrol(USERS);
-            warmUp(CLIENTS[CLIENTS.length - 1], users);
-            throughput(users, started.server().pid(), rss);
+        header();
+        report.append("StepUp is started as the README's production start (").append(String.join(" ", jvmOptions("bench.server.jvm")))
+                .append(" ... ").append(String.join(" ", productionOptions())).append("), on a database of its own; users are seeded ")
+                .append("into its tables (an enrolment's rows, secrets sealed under its key). Costs are per request at ")
+                .append(COST_CLIENTS).append(" clients, medians of ").append(ROUNDS).append(" rounds; WAL and write transactions ")
+                .append("are counted from a CHECKPOINT at the start of each phase (the worst case: every page first touched ")
+                .append("after it is written whole).\n");
+        Map<Integer, Costs> ours = new java.util.LinkedHashMap<>();
+        Costs theirs = null;
+        Chart chart = new Chart("Accepted step-ups a second (" + PHASE.toSeconds() + " s phases, this machine)", CLIENTS);
+        try (Started stepUp = start("bench", war, jvmOptions("bench.server.jvm"), productionOptions());
+             KeycloakServer keycloak = KEYCLOAK ? KeycloakServer.start(Path.of(System.getProperty("keycloak.home")),
+                     SIZES[0], Ports.free()) : null) {
+            List<Enrolled> users = new ArrayList<>();
+            Side stepUpSide = stepUpSide(users, stepUp);
+            Side keycloakSide = keycloak == null ? null : keycloakSide(keycloak);
+            if (keycloak != null) {
+                report.append(String.format(Locale.ROOT, "Keycloak %s (start-dev, its own database on the same PostgreSQL, "
+                        + "%d users imported with a 1-iteration password policy), started in %.1f s: a password and TOTP "
+                        + "grant per step-up.%n", KeycloakServer.VERSION, keycloak.users(), keycloak.startSeconds()));
+            }
+            for (int size : SIZES) {
+                users.addAll(seeder.seed(size - users.size()));
+                boolean compare = keycloakSide != null && size == SIZES[0];
+                warmUp(stepUpSide);
+                if (compare) {
+                    warmUp(keycloakSide);
+                }
+                chart.line(String.format(Locale.ROOT, "StepUp, %,d users", size), curve(stepUpSide));
+                if (compare) {
+                    chart.line(String.format(Locale.ROOT, "Keycloak, %,d users", keycloak.users()), curve(keycloakSide));
+                }
+                List<Round> rounds = new ArrayList<>();
+                for (int round = 0; round < ROUNDS; round++) {
+                    List<Side> order = compare ? (round % 2 == 0 ? List.of(stepUpSide, keycloakSide) : List.of(keycloakSide, stepUpSide))
+                            : List.of(stepUpSide);
+                    for (Side side : order) {
+                        rounds.add(roundOf(side));
+                    }
+                }
+                ours.put(size, medians(rounds, stepUpSide));
+                if (compare) {
+                    theirs = medians(rounds, keycloakSide);
+                }
+            }
+            double[] restarts = new double[ROUNDS];
+            double[] keycloakRestarts = new double[ROUNDS];
+            for (int round = 0; round < ROUNDS; round++) {
+                restarts[round] = stepUp.restart();
+                if (keycloak != null) {
+                    keycloakRestarts[round] = keycloak.restart();
+                }
+            }
+            int last = SIZES[SIZES.length - 1];
+            Costs lastCosts = ours.get(last);
+            ours.put(last, new Costs(lastCosts.valid(), lastCosts.wrong(), lastCosts.bare(), median(restarts), lastCosts.rssMb()));
+            if (theirs != null) {
+                theirs = new Costs(theirs.valid(), theirs.wrong(), theirs.bare(), median(keycloakRestarts), theirs.rssMb());
+            }
             if (LISTING) {
-                listing(started.database());
+                listing(stepUp.database());
             }
         }
-        Optional<ArchivedStarts> archivedStarts = startsWithClassArchive(war);
-        report.append("\n## Footprint (").append(String.join(" ", jvmOptions("bench.server.jvm"))).append(", ")
-                .append(String.join(" ", microOptions("bench.server.args"))).append(", MALLOC_ARENA_MAX=2)\n\n| figure | value |\n|---|---|\n")
-                .append(String.format(Locale.ROOT, "| start to ready (process start to HEAD /api/health 200, new database) | %.1f s |%n",
-                        firstStart))
-                .append(archivedStarts.map(starts -> String.format(Locale.ROOT,
-                        "| a later start, recording its classes (-XX:+RecordDynamicDumpInfo) | %.1f s |%n"
-                                + "| the start after it, with their class-data archive (-XX:SharedArchiveFile) | %.1f s |%n",
-                        starts.recording(), starts.archived()))
-                        .orElse("| a start with a class-data archive | not measured: the JDK made no archive |\n"))
-                .append(String.format(Locale.ROOT, "| resident memory at the end of the %d-client step-up phase | %d MB |%n",
-                        CLIENTS[CLIENTS.length - 1], rss[0] / 1024));
+        costTable(ours, theirs);
+        Path svg = Path.of("target", "bench", "step-ups.svg");
+        Files.createDirectories(svg.getParent());
+        Files.writeString(svg, chart.svg(), StandardCharsets.UTF_8);
+        report.append("\nChart: ").append(svg).append('\n');
         write();
     }
 
-    /** Seconds to ready of a later start without the archive (it records its classes) and of one with it. */
-    record ArchivedStarts(double recording, double archived) {
+    /**
+     * The README's production start: its post-boot commands (the internal listener for
+     * /metrics and /openapi, no X-Powered-By) and one-line logging, and the small-footprint
+     * cap of 16 request threads.
+     */
+    private static List<String> productionOptions() {
+        Path config = Path.of(System.getProperty("stepup.serverConfig", "../server-config")).toAbsolutePath().normalize();
+        List<String> options = new ArrayList<>(List.of("--postbootcommandfile", config.resolve("post-boot-commands.asadmin").toString(),
+                "--logProperties", config.resolve("logging.properties").toString()));
+        options.addAll(microOptions("bench.server.args"));
+        return options;
+    }
+
+    private Side stepUpSide(List<Enrolled> users, Started stepUp) {
+        return new Side("StepUp", this, () -> stepUp.server().pid(),
+                (user, code) -> post(user.token, "/api/step-up/authenticate/TOTP", "{\"otp\":\"" + code + "\"}"),
+                response -> response.statusCode() == 200 && response.body().contains("SUCCESS"),
+                response -> response.statusCode() == 200 && response.body().contains("FAILED"), users, true);
+    }
+
+    private static Side keycloakSide(KeycloakServer keycloak) throws Exception {
+        StepUpBench bench = new StepUpBench();
+        bench.cpu = new CpuAccount(keycloak.pid(), postmasterPid(keycloak.database()));
+        List<Enrolled> users = new ArrayList<>();
+        for (int i = 0; i < keycloak.users(); i++) {
+            users.add(new Enrolled(Integer.toString(i), keycloak.totp(i), 0));
+        }
+        return new Side("Keycloak", bench, keycloak::pid, (user, code) -> keycloak.login(Integer.parseInt(user.token), code),
+                response -> response.statusCode() == 200 && response.body().contains("access_token"),
+                response -> response.statusCode() == 401 && response.body().contains("invalid_grant"), users, false);
     }
 
     /**
-     * The README's faster start: a start records its classes
-     * ({@code -XX:+RecordDynamicDumpInfo}), {@code jcmd VM.cds dynamic_dump} writes them to a
-     * class-data archive once it is ready, and the next start, on a new database, maps them
-     * from the archive ({@code -XX:SharedArchiveFile}) instead of loading them. Both follow
-     * the bench's first start, so both find the machine's file caches warm. Empty, with the
-     * reason logged, where the JDK cannot make an archive.
+     * Load until the rate stops rising: rounds of wrong codes ({@code bench.warmup.seconds}, 6
+     * by default) and a few valid ones (a third of that; valid codes are scarce, one per user
+     * and time step) at the cost table's client count, until a round's wrong codes go less
+     * than 3 % faster than the best round before (at least three rounds, at most
+     * {@code bench.warmup.rounds}, 20 by default).
      */
-    private Optional<ArchivedStarts> startsWithClassArchive(Path war) throws Exception {
-        Path directory = Files.createTempDirectory("stepup-cds");
-        Path archive = directory.resolve("stepup.jsa");
-        Path jcmdOutput = directory.resolve("jcmd.txt");
-        try {
-            List<String> recording = new ArrayList<>(jvmOptions("bench.server.jvm"));
-            recording.add("-XX:+RecordDynamicDumpInfo");
-            double recordingStart;
-            try (Started first = start("bench-cds-record", war, recording, microOptions("bench.server.args"))) {
-                recordingStart = first.startSeconds();
-                Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                        Long.toString(first.server().pid()), "VM.cds", "dynamic_dump", archive.toString())
-                        .redirectErrorStream(true).redirectOutput(jcmdOutput.toFile()).start();
-                if (!jcmd.waitFor(2, TimeUnit.MINUTES) || jcmd.exitValue() != 0 || !Files.exists(archive)) {
-                    jcmd.destroyForcibly();
-                    System.err.println("No class-data archive (jcmd VM.cds dynamic_dump): " + Files.readString(jcmdOutput));
-                    return Optional.empty();
-                }
+    private void warmUp(Side side) throws Exception {
+        int most = Integer.getInteger("bench.warmup.rounds", 20);
+        Duration wrong = Duration.ofSeconds(Long.getLong("bench.warmup.seconds", 6));
+        Duration valid = Duration.ofMillis(Math.max(1000, wrong.toMillis() / 3));
+        double best = 0;
+        int round = 0;
+        for (; round < most; round++) {
+            side.bench().load(COST_CLIENTS, valid, validRequests(validQueue(side.users()), side.stepUp()), side.accepted());
+            double rate = side.wrong(COST_CLIENTS, wrong).perSecond();
+            if (round >= 3 && rate < best * 1.03) {
+                break;
             }
-            List<String> archived = new ArrayList<>(jvmOptions("bench.server.jvm"));
-            archived.add("-XX:SharedArchiveFile=" + archive);
-            try (Started second = start("bench-cds", war, archived, microOptions("bench.server.args"))) {
-                return Optional.of(new ArchivedStarts(recordingStart, second.startSeconds()));
-            }
-        } finally {
-            ServerProcess.deleteTree(directory);
+            best = Math.max(best, rate);
+        }
+        report.append(String.format(Locale.ROOT, "%s warmed up in %d rounds (%.0f wrong codes a second at the end).%n",
+                side.name(), round, best));
+    }
+
+    /** Accepted step-ups a second at each of {@link #CLIENTS}. */
+    private static double[] curve(Side side) throws Exception {
+        double[] rates = new double[CLIENTS.length];
+        for (int i = 0; i < CLIENTS.length; i++) {
+            rates[i] = side.valid(CLIENTS[i]).perSecond();
+        }
+        return rates;
+    }
+
+    /** One round on one system: valid codes, wrong codes, the bare request (null where there is none), and its memory. */
+    record Round(Side side, Measured valid, Measured wrong, Result bare, long rssMb) {
+    }
+
+    /** One round on one system; its resident memory is read at the end of the valid codes. */
+    private static Round roundOf(Side side) throws Exception {
+        Measured valid = side.bench().measured(() -> side.valid(COST_CLIENTS));
+        long rss = rssKb(side.pid().getAsLong()) / 1024;
+        Measured wrong = side.bench().measured(() -> side.wrong(COST_CLIENTS, PHASE));
+        Result bare = side.bare() ? side.bench().health(COST_CLIENTS, PHASE) : null;
+        return new Round(side, valid, wrong, bare, rss);
+    }
+
+    /** The medians of {@code side}'s rounds, and the most memory it held. */
+    private static Costs medians(List<Round> rounds, Side side) {
+        List<Round> own = rounds.stream().filter(r -> r.side() == side).toList();
+        return new Costs(medianMeasured(own.stream().map(Round::valid).toList()),
+                medianMeasured(own.stream().map(Round::wrong).toList()),
+                side.bare() ? medianResult(own.stream().map(Round::bare).toList()) : null, 0,
+                own.stream().mapToLong(Round::rssMb).max().orElse(0));
+    }
+
+    /** Field by field, the median of each figure over the rounds. */
+    private static Measured medianMeasured(List<Measured> rounds) {
+        return new Measured(medianResult(rounds.stream().map(Measured::result).toList()),
+                median(rounds.stream().mapToDouble(Measured::walBytes).toArray()),
+                median(rounds.stream().mapToDouble(Measured::writeTransactions).toArray()));
+    }
+
+    private static Result medianResult(List<Result> rounds) {
+        return new Result(median(rounds.stream().mapToDouble(Result::perSecond).toArray()),
+                median(rounds.stream().mapToDouble(Result::p50Millis).toArray()),
+                median(rounds.stream().mapToDouble(Result::p99Millis).toArray()),
+                rounds.stream().mapToLong(Result::requests).sum(), rounds.stream().mapToLong(Result::unexpected).sum(),
+                new CpuAccount.Usage(median(rounds.stream().mapToDouble(r -> r.cpu().driverMillis()).toArray()),
+                        median(rounds.stream().mapToDouble(r -> r.cpu().serverMillis()).toArray()),
+                        median(rounds.stream().mapToDouble(r -> r.cpu().databaseMillis()).toArray()),
+                        median(rounds.stream().mapToDouble(r -> r.cpu().busyPercent()).toArray())));
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted.length == 0 ? 0 : sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    /** A phase that starts at a CHECKPOINT, with the WAL bytes and the transactions that wrote, per request. */
+    private Measured measured(PhaseRun phase) throws Exception {
+        sql("postgres", "checkpoint");
+        long[] before = walAndTransactions();
+        Result result = phase.run();
+        long[] after = walAndTransactions();
+        long requests = Math.max(1, result.requests());
+        return new Measured(result, (after[0] - before[0]) / (double) requests, (after[1] - before[1]) / (double) requests);
+    }
+
+    @FunctionalInterface
+    interface PhaseRun {
+        Result run() throws Exception;
+    }
+
+    /**
+     * The WAL's insert position and the next transaction id of the whole PostgreSQL server: a
+     * transaction gets an id when it first writes, so the ids handed out count the transactions
+     * that wrote. Whatever else the server does in between counts too (the bench runs alone).
+     */
+    private static long[] walAndTransactions() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(PG + "postgres", "postgres", "");
+             Statement s = connection.createStatement();
+             var row = s.executeQuery("select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint,"
+                     + " pg_snapshot_xmax(pg_current_snapshot())::text::bigint")) {
+            row.next();
+            return new long[] {row.getLong(1), row.getLong(2)};
         }
     }
 
+    /** The table of the figures at each size, beside Keycloak's, with the targets. */
+    private void costTable(Map<Integer, Costs> ours, Costs theirs) {
+        List<Integer> sizes = new ArrayList<>(ours.keySet());
+        int first = sizes.get(0);
+        int last = sizes.get(sizes.size() - 1);
+        report.append(String.format(Locale.ROOT, "%n## Costs at %d clients%n%n| figure |", COST_CLIENTS));
+        for (int size : sizes) {
+            report.append(String.format(Locale.ROOT, " StepUp, %,d users |", size));
+        }
+        report.append(sizes.size() > 1 ? String.format(Locale.ROOT, " %,d / %,d |", last, first) : "");
+        report.append(theirs == null ? "" : String.format(Locale.ROOT, " Keycloak, %,d users | StepUp / Keycloak |", first));
+        report.append(" target |\n|---|").append("---:|".repeat(sizes.size() + (sizes.size() > 1 ? 1 : 0) + (theirs == null ? 0 : 2)))
+                .append("---|\n");
+        row(ours, theirs, "valid code, successes/s", c -> c.valid().result().perSecond(), "%.0f", "StepUp / Keycloak ≥ 2");
+        row(ours, theirs, "wrong code, answers/s", c -> c.wrong().result().perSecond(), "%.0f", "StepUp / Keycloak ≥ 1");
+        row(ours, null, "bare request (HEAD /api/health)/s", c -> c.bare() == null ? Double.NaN : c.bare().perSecond(), "%.0f", "");
+        row(ours, theirs, "server CPU ms per valid", c -> c.valid().result().cpu().serverMillis(), "%.2f", "≤ 1.5");
+        row(ours, theirs, "PostgreSQL CPU ms per valid", c -> c.valid().result().cpu().databaseMillis(), "%.2f", "≤ 1.0");
+        row(ours, theirs, "WAL bytes per valid, from a checkpoint", c -> c.valid().walBytes(), "%.0f", "≤ 1 024");
+        row(ours, theirs, "transactions that wrote, per valid", c -> c.valid().writeTransactions(), "%.2f", "1");
+        row(ours, theirs, "server CPU ms per wrong", c -> c.wrong().result().cpu().serverMillis(), "%.2f", "≤ 1.2");
+        row(ours, theirs, "PostgreSQL CPU ms per wrong", c -> c.wrong().result().cpu().databaseMillis(), "%.2f", "≤ 0.6");
+        row(ours, theirs, "WAL bytes per wrong, from a checkpoint", c -> c.wrong().walBytes(), "%.0f", "");
+        row(ours, theirs, "valid p50 ms", c -> c.valid().result().p50Millis(), "%.1f", "");
+        row(ours, theirs, "restart to ready s (median)", c -> c.restartSeconds() == 0 ? Double.NaN : c.restartSeconds(), "%.1f",
+                "≤ Keycloak's");
+        row(ours, theirs, "RSS under load MB", c -> c.rssMb(), "%.0f", "≤ 512");
+        long unexpected = ours.values().stream().mapToLong(c -> c.valid().result().unexpected() + c.wrong().result().unexpected()).sum()
+                + (theirs == null ? 0 : theirs.valid().result().unexpected() + theirs.wrong().result().unexpected());
+        report.append(String.format(Locale.ROOT, "%nUnexpected answers over all measured phases: %d.%n", unexpected));
+    }
+
+    private void row(Map<Integer, Costs> ours, Costs theirs, String figure, java.util.function.ToDoubleFunction<Costs> value,
+                     String format, String target) {
+        report.append("| ").append(figure).append(" |");
+        double firstValue = value.applyAsDouble(ours.values().iterator().next());
+        double lastValue = Double.NaN;
+        for (Costs costs : ours.values()) {
+            double v = value.applyAsDouble(costs);
+            lastValue = v;
+            report.append(' ').append(Double.isNaN(v) ? "" : String.format(Locale.ROOT, format, v)).append(" |");
+        }
+        if (ours.size() > 1) {
+            report.append(Double.isNaN(firstValue) || Double.isNaN(lastValue) || firstValue == 0 ? " |" : String.format(Locale.ROOT, " %.2f |", lastValue / firstValue));
+        }
+        if (theirs != null) {
+            double ourFirst = value.applyAsDouble(ours.values().iterator().next());
+            double v = value.applyAsDouble(theirs);
+            report.append(' ').append(Double.isNaN(v) ? "" : String.format(Locale.ROOT, format, v)).append(" |")
+                    .append(Double.isNaN(v) || v == 0 ? "" : String.format(Locale.ROOT, " %.2f", ourFirst / v)).append(" |");
+        }
+        report.append(' ').append(target).append(" |\n");
+    }
     /**
      * {@code -Dbench.versus=other.war}: this build's WAR and another, each on a server and
      * database of its own, measured in turn (this, other, this, other, ...) at the last of
@@ -360,100 +648,71 @@ public final class StepUpBench {
     record Result(double perSecond, double p50Millis, double p99Millis, long requests, long unexpected, CpuAccount.Usage cpu) {
     }
 
-    /** pgbench's transactions a second and average latency, and the CPU each transaction took. */
-    record Pgbench(double perSecond, double averageMillis, CpuAccount.Usage cpu) {
-    }
-
-    private void throughput(List<Enrolled> users, long pid, long[] rss) throws Exception {
-        ConcurrentLinkedQueue<Enrolled> valid = validQueue(users);
-        List<Enrolled> wrongUsers = wrongUsers(users);
-        report.append("\n## Step-up hot path\n\n")
-                .append("| clients | (a) valid codes req/s | p50 ms | p99 ms | (b) wrong codes req/s | p50 ms | p99 ms "
-                        + "| (c) HEAD /api/health req/s | p50 ms | p99 ms | (d) pgbench accept SQL tx/s | avg ms "
-                        + "| (e) pgbench whole step-up SQL tx/s | avg ms | (a)/(d) | (a)/(e) | (b)/(c) |\n")
-                .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        PgbenchScripts scripts = pgbenchScripts(users.size());
-        StringBuilder cpuTable = new StringBuilder("\n### Where the cores go\n\n"
-                + "CPU milliseconds per request (per transaction for pgbench) of the load driver (pgbench in (d) and (e)), "
-                + "the server and PostgreSQL, from /proc; busy is their sum's share of the machine's cores.\n\n"
-                + "| clients | phase | driver ms | server ms | PostgreSQL ms | together ms | cores busy |\n"
-                + "|---:|---|---:|---:|---:|---:|---:|\n");
-        for (int clients : CLIENTS) {
-            Result valid1 = valid(clients, valid);
-            if (clients == CLIENTS[CLIENTS.length - 1]) {
-                rss[0] = rssKb(pid);
-            }
-            Result wrong = wrong(clients, PHASE, wrongUsers);
-            Result health = health(clients, PHASE);
-            Pgbench accept = pgbench(clients, scripts.accept());
-            Pgbench stepUp = pgbench(clients, scripts.stepUp());
-            report.append(String.format(Locale.ROOT,
-                    "| %d | %.0f | %.1f | %.1f | %.0f | %.1f | %.1f | %.0f | %.1f | %.1f | %.0f | %.1f | %.0f | %.1f "
-                            + "| %.0f %% | %.0f %% | %.0f %% |%n",
-                    clients, valid1.perSecond(), valid1.p50Millis(), valid1.p99Millis(),
-                    wrong.perSecond(), wrong.p50Millis(), wrong.p99Millis(),
-                    health.perSecond(), health.p50Millis(), health.p99Millis(),
-                    accept.perSecond(), accept.averageMillis(), stepUp.perSecond(), stepUp.averageMillis(),
-                    100 * valid1.perSecond() / accept.perSecond(), 100 * valid1.perSecond() / stepUp.perSecond(),
-                    100 * wrong.perSecond() / health.perSecond()));
-            if (valid1.unexpected() > 0 || wrong.unexpected() > 0) {
-                report.append("\n(unexpected answers: ").append(valid1.unexpected()).append(" in (a), ")
-                        .append(wrong.unexpected()).append(" in (b))\n\n");
-            }
-            cpuRow(cpuTable, clients, "(a) valid codes", valid1.cpu());
-            cpuRow(cpuTable, clients, "(b) wrong codes", wrong.cpu());
-            cpuRow(cpuTable, clients, "(c) HEAD /api/health", health.cpu());
-            cpuRow(cpuTable, clients, "(d) pgbench accept SQL", accept.cpu());
-            cpuRow(cpuTable, clients, "(e) pgbench whole step-up SQL", stepUp.cpu());
-        }
-        report.append(cpuTable);
-    }
-
-    private static void cpuRow(StringBuilder table, int clients, String phase, CpuAccount.Usage usage) {
-        table.append(String.format(Locale.ROOT, "| %d | %s | %.2f | %.2f | %.2f | %.2f | %.0f %% |%n", clients, phase,
-                usage.driverMillis(), usage.serverMillis(), usage.databaseMillis(), usage.allMillis(), usage.busyPercent()));
-    }
-
-    /** Three quarters of the users serve (a), each valid code used once. */
+    /** Four fifths of the users serve (a), each valid code used once. */
     private static ConcurrentLinkedQueue<Enrolled> validQueue(List<Enrolled> users) {
-        return new ConcurrentLinkedQueue<>(users.subList(0, users.size() * 3 / 4));
+        return new ConcurrentLinkedQueue<>(users.subList(0, users.size() - users.size() / 5));
     }
 
-    /** The other quarter serve (b). */
+    /**
+     * The other fifth serve (b): their failure counts never meet a valid code's success, which
+     * would reset them and write more than a step-up writes.
+     */
     private static List<Enrolled> wrongUsers(List<Enrolled> users) {
-        return users.subList(users.size() - users.size() / 4, users.size());
+        return users.subList(users.size() - users.size() / 5, users.size());
     }
 
     /** (a): step-up with valid codes, each a real success. */
     private Result valid(int clients, ConcurrentLinkedQueue<Enrolled> valid) throws Exception {
-        return load(clients, PHASE, i -> {
+        return valid(clients, valid, (user, code) -> post(user.token, "/api/step-up/authenticate/TOTP", "{\"otp\":\"" + code + "\"}"),
+                response -> response.body().contains("SUCCESS"));
+    }
+
+    /** Valid codes, each a real success, asked as {@code stepUp} asks them. */
+    private Result valid(int clients, ConcurrentLinkedQueue<Enrolled> valid, BiFunction<Enrolled, String, HttpRequest> stepUp,
+                         Predicate<HttpResponse<String>> accepted) throws Exception {
+        return load(clients, PHASE, validRequests(valid, stepUp), accepted);
+    }
+
+    /** Requests with the next valid code of the next user who has one; null once none has. */
+    private static Function<Integer, HttpRequest> validRequests(ConcurrentLinkedQueue<Enrolled> valid,
+                                                                BiFunction<Enrolled, String, HttpRequest> stepUp) {
+        return i -> {
             Enrolled user = nextUsable(valid);
             if (user == null) {
                 return null;
             }
             long step;
             synchronized (user) {
-                step = Math.max(user.totp.currentStep(), user.lastStep + 1);
+                // The oldest step still accepted first (codes of one step before and after the
+                // current one are, and no step at or before a used one): three codes a user at once.
+                step = Math.max(user.totp.currentStep() - 1, user.lastStep + 1);
                 user.lastStep = step;
             }
             valid.add(user);
-            return post(user.token, "/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.totp.code(step) + "\"}");
-        }, body -> body.contains("SUCCESS"));
+            return stepUp.apply(user, user.totp.code(step));
+        };
     }
 
     /** (b): step-up with wrong codes, below the (raised) throttle. */
     private Result wrong(int clients, Duration phase, List<Enrolled> wrongUsers) throws Exception {
+        return wrong(clients, phase, wrongUsers, (user, code) -> post(user.token, "/api/step-up/authenticate/TOTP",
+                "{\"otp\":\"" + code + "\"}"), response -> response.body().contains("FAILED"));
+    }
+
+    /** Wrong codes, asked as {@code stepUp} asks them. */
+    private Result wrong(int clients, Duration phase, List<Enrolled> wrongUsers, BiFunction<Enrolled, String, HttpRequest> stepUp,
+                         Predicate<HttpResponse<String>> refused) throws Exception {
         AtomicLong next = new AtomicLong();
         return load(clients, phase, i -> {
             Enrolled user = wrongUsers.get((int) (next.getAndIncrement() % wrongUsers.size()));
-            return post(user.token, "/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.totp.wrongCode() + "\"}");
-        }, body -> body.contains("FAILED"));
+            return stepUp.apply(user, user.totp.wrongCode());
+        }, refused);
     }
 
     /** (c): the bare server. */
     private Result health(int clients, Duration phase) throws Exception {
         return load(clients, phase, i -> HttpRequest.newBuilder(base.resolve("api/health"))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), body -> true);
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), response -> response.statusCode() == 200);
     }
 
     /** A user whose next code is within the accepted skew now; null if none is. */
@@ -481,7 +740,7 @@ public final class StepUpBench {
     }
 
     private Result load(int clients, Duration phase, Function<Integer, HttpRequest> requests,
-                        Predicate<String> expected) throws Exception {
+                        Predicate<HttpResponse<String>> expected) throws Exception {
         CpuAccount.Sample cpuBefore = cpu.sample();
         Instant end = Instant.now().plus(phase);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -500,7 +759,7 @@ public final class StepUpBench {
                     long t0 = System.nanoTime();
                     HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
                     long took = System.nanoTime() - t0;
-                    if (response.statusCode() >= 400 || !expected.test(response.body())) {
+                    if (!expected.test(response)) {
                         unexpected.incrementAndGet();
                     }
                     if (n == latencies.length) {
@@ -534,93 +793,6 @@ public final class StepUpBench {
             }
         }
         return -1;
-    }
-
-    // ---------------------------------------------------------------- pgbench
-
-    /** The two pgbench scripts: (d) the accept path's writes, (e) every statement of a step-up. */
-    record PgbenchScripts(Path accept, Path stepUp) {
-    }
-
-    /**
-     * pgbench's scripts, on copies of the tables a step-up touches. (d) is the accept path's
-     * writes: the conditional update of a registration's replay and throttle state and the
-     * insert of a completion ID, in one transaction. (e) is what an accepted step-up sends,
-     * statement for statement as PostgreSQL's log shows them: the token check (token,
-     * identity and roles in one query), then in one transaction the registration's read,
-     * the conditional update, the audit insert and the completion insert.
-     */
-    private PgbenchScripts pgbenchScripts(int rows) throws Exception {
-        try (Connection connection = DriverManager.getConnection(PG + databaseName, "postgres", "");
-             Statement s = connection.createStatement()) {
-            s.execute("create table bench_identity (like identity including all)");
-            for (String table : new String[] {"identity_role", "api_token", "registration", "completion_id"}) {
-                s.execute("create table bench_" + table + " (like " + table + " including all)");
-                s.execute("alter table bench_" + table + " add foreign key (identity_id) references bench_identity (id) on delete cascade");
-            }
-            s.execute("create table bench_audit_event (like audit_event including all)");
-            s.execute("insert into bench_identity (id, type, username, status, created_at, source)"
-                    + " select 'B' || lpad(n::text, 19, '0'), 'User', 'b' || n, 'active', now(), 'local' from generate_series(1, " + rows + ") n");
-            s.execute("insert into bench_identity_role (identity_id, role) select id, 'User' from bench_identity");
-            s.execute("insert into bench_api_token (identity_id, token_hash, expiration_days, created_at, last_used_at)"
-                    + " select id, 'T' || lpad(substr(id, 2), 63, '0'), 90, now(), now() from bench_identity");
-            s.execute("insert into bench_registration (identity_id, factor, status, secret_ciphertext, key_id, hash_function, digits,"
-                    + " time_step, created_at, last_step, failures)"
-                    + " select id, 'TOTP', 'REGISTERED', 'x', 'k', 'SHA1', 6, 30, timestamp '2026-01-01', 0, 0 from bench_identity");
-            s.execute("analyze");
-        }
-        String id = "'B' || lpad(:n::text, 19, '0')";
-        String update = "UPDATE bench_registration SET last_step = last_step + 1, failures = 0, last_failure_at = NULL,"
-                + " last_used_at = now(), last_step_up_at = now()"
-                + " WHERE identity_id = " + id + " AND factor = 'TOTP' AND status = 'REGISTERED'"
-                + " AND created_at = timestamp '2026-01-01' AND last_step < 9000000000000000000 AND failures = 0;";
-        String completion = "INSERT INTO bench_completion_id (id_hash, identity_id, expires_at)"
-                + " VALUES (md5(random()::text) || md5(random()::text), " + id + ", now() + interval '5 seconds');";
-        Path accept = Files.createTempFile("stepup-accept", ".sql");
-        accept.toFile().deleteOnExit();
-        Files.writeString(accept, String.join("\n", "\\set n random(1, " + rows + ")", "BEGIN;", update, completion, "END;", ""),
-                StandardCharsets.UTF_8);
-        Path stepUp = Files.createTempFile("stepup-step-up", ".sql");
-        stepUp.toFile().deleteOnExit();
-        Files.writeString(stepUp, String.join("\n", "\\set n random(1, " + rows + ")",
-                "SELECT t.identity_id, t.created_at, t.expiration_days, t.last_used_at, t.token_hash, i.id, i.created_at,"
-                        + " i.email, i.first_name, i.last_name, i.password_hash, r.identity_id, r.role,"
-                        + " i.source, i.status, i.type, i.username"
-                        + " FROM bench_api_token t JOIN bench_identity i ON i.id = t.identity_id"
-                        + " LEFT JOIN bench_identity_role r ON i.id = r.identity_id"
-                        + " WHERE t.token_hash = 'T' || lpad(:n::text, 63, '0');",
-                "BEGIN;",
-                "SELECT status, secret_ciphertext, key_id, hash_function, digits, time_step, created_at, last_step, failures,"
-                        + " last_failure_at FROM bench_registration WHERE identity_id = " + id + " AND factor = 'TOTP';",
-                update,
-                "INSERT INTO bench_audit_event (actor_id, details, outcome, source_ip, target_id, event_time, type)"
-                        + " VALUES (" + id + ", NULL, 'SUCCESS', '127.0.0.1', " + id + ", now(), 'STEP_UP') RETURNING *;",
-                completion, "END;", ""), StandardCharsets.UTF_8);
-        return new PgbenchScripts(accept, stepUp);
-    }
-
-    /**
-     * pgbench with server-side prepared statements ({@code -M prepared}), as the server's
-     * JDBC driver uses them once a statement has run a few times on a connection.
-     */
-    private Pgbench pgbench(int clients, Path script) throws Exception {
-        CpuAccount.Sample cpuBefore = cpu.sample();
-        Process process = new ProcessBuilder("pgbench", "-n", "-M", "prepared", "-h", "127.0.0.1", "-U", "postgres", "-c", Integer.toString(clients),
-                "-j", Integer.toString(Math.min(clients, 2)), "-T", Long.toString(PHASE.toSeconds()), "-f", script.toString(),
-                databaseName).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("pgbench failed: " + output);
-        }
-        Thread.sleep(200); // pgbench's backends end after it does; their CPU counts once the postmaster has reaped them
-        Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(output);
-        Matcher latency = Pattern.compile("latency average = ([0-9.]+) ms").matcher(output);
-        Matcher transactions = Pattern.compile("number of transactions actually processed: ([0-9]+)").matcher(output);
-        if (!tps.find() || !latency.find() || !transactions.find()) {
-            throw new IllegalStateException("pgbench said: " + output);
-        }
-        return new Pgbench(Double.parseDouble(tps.group(1)), Double.parseDouble(latency.group(1)),
-                cpu.since(cpuBefore, Long.parseLong(transactions.group(1))));
     }
 
     // ---------------------------------------------------------------- listing
