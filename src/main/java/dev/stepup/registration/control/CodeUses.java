@@ -188,7 +188,7 @@ public class CodeUses {
     }
 
     /** The buckets that uses between {@code from} and {@code to} (give or take the clocks' skew) lie in. */
-    private static Array buckets(Connection connection, Instant from, Instant to) throws SQLException {
+    static Array buckets(Connection connection, Instant from, Instant to) throws SQLException {
         Long[] buckets = LongStream.rangeClosed(bucket(from.minus(SKEW)), bucket(to.plus(SKEW)))
                 .boxed()
                 .toArray(Long[]::new);

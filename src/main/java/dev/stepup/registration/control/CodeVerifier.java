@@ -1,6 +1,7 @@
 package dev.stepup.registration.control;
 
 import dev.stepup.identity.entity.UserId;
+import dev.stepup.otp.control.HashFunction;
 import dev.stepup.otp.control.Otp;
 import dev.stepup.otp.control.ThrottlePolicy;
 import dev.stepup.otp.control.TotpCodes;
@@ -15,12 +16,15 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
+import org.hibernate.Session;
 
 /**
  * The one verifier behind {@code VERIFY}, the delete credential, step-up and recovery: it checks
@@ -247,27 +251,38 @@ public class CodeVerifier {
                 .executeUpdate();
     }
 
+    /**
+     * The registration's state for one round, with the latest time step of its codes used
+     * lately folded in (from {@link CodeUses}' log), in one statement. A code is accepted
+     * within one step of now, so a use that could still conflict was recorded in the last three
+     * steps (at most six minutes), and counts only if made since this registration was.
+     */
     private State load(UserId user, Factor factor) {
-        List<Object[]> rows = em.createQuery("select r.status, r.secretCiphertext, r.keyId, r.totp,"
-                        + " r.createdAt, r.lastStep, r.failures, r.lastFailureAt"
-                        + " from Registration r where r.identityId = :id and r.factor = :factor", Object[].class)
-                .setParameter("id", user.value())
-                .setParameter("factor", factor)
-                .getResultList();
-        if (rows.isEmpty()) {
-            return null;
-        }
-        Object[] row = rows.get(0);
-        TotpParameters parameters = (TotpParameters) row[3];
-        // A code is accepted within one step of now, so a use that could still conflict was recorded
-        // since three steps ago, and, to count, since this registration was made.
         Instant now = clock.instant();
-        Instant createdAt = (Instant) row[4];
-        Instant since = now.minusSeconds(3L * parameters.timeStepSeconds());
-        long lastStep = Math.max((Long) row[5],
-                uses.lastStep(user, since.isAfter(createdAt) ? since : createdAt, now).orElse(Long.MIN_VALUE));
-        return new State((RegistrationStatus) row[0], (String) row[1], (String) row[2], parameters,
-                (Instant) row[4], lastStep, (Integer) row[6], (Instant) row[7]);
+        return em.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("select r.status, r.secret_ciphertext, r.key_id,"
+                    + " r.hash_function, r.digits, r.time_step, r.created_at, r.last_step, r.failures, r.last_failure_at,"
+                    + " (select max(u.step) from code_use u where u.bucket = any (?) and u.identity_id = r.identity_id"
+                    + " and u.used_at >= r.created_at)"
+                    + " from registration r where r.identity_id = ? and r.factor = ?")) {
+                query.setArray(1, CodeUses.buckets(connection,
+                        now.minusSeconds(3L * TotpParameters.MAX_TIME_STEP), now));
+                query.setString(2, user.value());
+                query.setString(3, factor.name());
+                try (ResultSet row = query.executeQuery()) {
+                    if (!row.next()) {
+                        return null;
+                    }
+                    long used = row.getLong(11);
+                    long lastStep = row.wasNull() ? row.getLong(8) : Math.max(row.getLong(8), used);
+                    OffsetDateTime lastFailure = row.getObject(10, OffsetDateTime.class);
+                    return new State(RegistrationStatus.valueOf(row.getString(1)), row.getString(2), row.getString(3),
+                            new TotpParameters(HashFunction.valueOf(row.getString(4)), row.getInt(5), row.getInt(6)),
+                            row.getObject(7, OffsetDateTime.class).toInstant(), lastStep, row.getInt(9),
+                            lastFailure == null ? null : lastFailure.toInstant());
+                }
+            }
+        });
     }
 
     /** The registration as read for one round; never the secret in clear. */
