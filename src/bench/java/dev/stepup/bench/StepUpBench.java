@@ -276,9 +276,11 @@ public final class StepUpBench {
                     theirs = medians(rounds, keycloakSide);
                 }
             }
-            double[] restarts = new double[ROUNDS];
-            double[] keycloakRestarts = new double[ROUNDS];
-            for (int round = 0; round < ROUNDS; round++) {
+            // -Dbench.restarts=0 keeps the first server to the end (a flight recording of its load, say).
+            int restartCount = Integer.getInteger("bench.restarts", ROUNDS);
+            double[] restarts = new double[restartCount];
+            double[] keycloakRestarts = new double[restartCount];
+            for (int round = 0; round < restartCount; round++) {
                 restarts[round] = stepUp.restart();
                 if (keycloak != null) {
                     keycloakRestarts[round] = keycloak.restart();
@@ -286,9 +288,11 @@ public final class StepUpBench {
             }
             int last = SIZES[SIZES.length - 1];
             Costs lastCosts = ours.get(last);
-            ours.put(last, new Costs(lastCosts.valid(), lastCosts.wrong(), lastCosts.bare(), median(restarts), lastCosts.rssMb()));
+            ours.put(last, new Costs(lastCosts.valid(), lastCosts.wrong(), lastCosts.bare(),
+                    restartCount == 0 ? 0 : median(restarts), lastCosts.rssMb()));
             if (theirs != null) {
-                theirs = new Costs(theirs.valid(), theirs.wrong(), theirs.bare(), median(keycloakRestarts), theirs.rssMb());
+                theirs = new Costs(theirs.valid(), theirs.wrong(), theirs.bare(),
+                        restartCount == 0 ? 0 : median(keycloakRestarts), theirs.rssMb());
             }
             if (LISTING) {
                 listing(stepUp.database());
