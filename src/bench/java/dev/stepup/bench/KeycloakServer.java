@@ -12,12 +12,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -297,7 +299,7 @@ final class KeycloakServer implements AutoCloseable {
             environment.put("JAVA_OPTS_KC_HEAP", heap);
         }
         Files.writeString(log, "\n==== " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         long started = System.nanoTime();
         process = builder.start();
         awaitReady();
@@ -396,7 +398,8 @@ final class KeycloakServer implements AutoCloseable {
      * Smoke check, run by hand against the unpacked distribution: starts Keycloak with
      * {@code -Dkeycloak.smoke.users} users (1000 by default), then expects a good code to log
      * in (200 with an access token), the same code again to be refused (400 invalid_grant,
-     * replay), a wrong code to be refused (400 invalid_grant), times 200 wrong-code logins one after another, restarts and
+     * replay), a wrong code to be refused (400 invalid_grant), codes one step off to be
+     * accepted and two steps off refused (the look-ahead window of one step), times 200 wrong-code logins one after another, restarts and
      * prints every time. Exits with 1 if an expectation fails.
      * <pre>
      * java -cp target/test-classes:target/classes:$(cat cp.txt) -Dkeycloak.home=target/keycloak/keycloak-26.7.3 \
@@ -407,8 +410,10 @@ final class KeycloakServer implements AutoCloseable {
         int users = Integer.getInteger("keycloak.smoke.users", 1000);
         List<String> failures = new ArrayList<>();
         try (KeycloakServer keycloak = start(home(), users, Ports.free())) {
-            System.out.printf("Keycloak with %d users on port %d (pid %d, database %s): ready in %.1f s%n",
-                    users, keycloak.port(), keycloak.pid(), keycloak.database(), keycloak.startSeconds());
+            System.out.printf("Keycloak with %d users on port %d (pid %d, %s; database %s): ready in %.1f s%n",
+                    users, keycloak.port(), keycloak.pid(),
+                    ProcessHandle.of(keycloak.pid()).flatMap(p -> p.info().command()).orElse("?"),
+                    keycloak.database(), keycloak.startSeconds());
             int user = users / 2;
             TestTotp totp = keycloak.totp(user);
             String code = totp.now();
@@ -428,6 +433,21 @@ final class KeycloakServer implements AutoCloseable {
                 }
             }
             double millis = (System.nanoTime() - started) / 1e6;
+            // The window: Keycloak's look-ahead of one step also looks one step back.
+            while (Instant.now().getEpochSecond() % 30 < 2 || Instant.now().getEpochSecond() % 30 > 27) {
+                Thread.sleep(500);
+            }
+            int near = (user + 2) % users;
+            TestTotp nearTotp = keycloak.totp(near);
+            long step = nearTotp.currentStep();
+            expect(failures, "code of the step before", send(keycloak.login(near, nearTotp.code(step - 1))),
+                    200, "access_token");
+            expect(failures, "code of two steps before", send(keycloak.login(near, nearTotp.code(step - 2))),
+                    400, "invalid_grant");
+            expect(failures, "code of the next step", send(keycloak.login(near, nearTotp.code(step + 1))),
+                    200, "access_token");
+            expect(failures, "code of two steps ahead", send(keycloak.login(near, nearTotp.code(step + 2))),
+                    400, "invalid_grant");
             System.out.printf("200 wrong-code logins, one at a time: %.0f ms (%.1f ms each)%n", millis, millis / 200);
             double restart = keycloak.restart();
             System.out.printf("restart: ready in %.1f s (pid %d)%n", restart, keycloak.pid());
