@@ -242,15 +242,14 @@ public final class StepUpBench {
         Costs theirs = null;
         Chart chart = new Chart("Accepted step-ups a second (" + PHASE.toSeconds() + " s phases, this machine)", CLIENTS);
         try (Started stepUp = start("bench", war, jvmOptions("bench.server.jvm"), productionOptions());
-             KeycloakServer keycloak = KEYCLOAK ? KeycloakServer.start(Path.of(System.getProperty("keycloak.home")),
-                     SIZES[0], Ports.free()) : null) {
+             KeycloakServer keycloak = KEYCLOAK ? KeycloakServer.start(KeycloakServer.home(), SIZES[0], Ports.free()) : null) {
             List<Enrolled> users = new ArrayList<>();
             Side stepUpSide = stepUpSide(users, stepUp);
             Side keycloakSide = keycloak == null ? null : keycloakSide(keycloak);
             if (keycloak != null) {
-                report.append(String.format(Locale.ROOT, "Keycloak %s (start-dev, its own database on the same PostgreSQL, "
+                report.append(String.format(Locale.ROOT, "%s (start-dev, its own database on the same PostgreSQL, "
                         + "%d users imported with a 1-iteration password policy), started in %.1f s: a password and TOTP "
-                        + "grant per step-up.%n", KeycloakServer.VERSION, keycloak.users(), keycloak.startSeconds()));
+                        + "grant per step-up.%n", KeycloakServer.home().getFileName(), keycloak.users(), keycloak.startSeconds()));
             }
             for (int size : SIZES) {
                 users.addAll(seeder.seed(size - users.size()));
@@ -335,7 +334,8 @@ public final class StepUpBench {
         }
         return new Side("Keycloak", bench, keycloak::pid, (user, code) -> keycloak.login(Integer.parseInt(user.token), code),
                 response -> response.statusCode() == 200 && response.body().contains("access_token"),
-                response -> response.statusCode() == 401 && response.body().contains("invalid_grant"), users, false);
+                // Keycloak refuses a wrong code as it refuses a wrong password: 400 invalid_grant.
+                response -> response.statusCode() == 400 && response.body().contains("invalid_grant"), users, false);
     }
 
     /**
