@@ -464,7 +464,7 @@ public final class StepUpBench {
                 .append("---|\n");
         row(ours, theirs, "valid code, successes/s", c -> c.valid().result().perSecond(), "%.0f", "StepUp / Keycloak ≥ 2");
         row(ours, theirs, "wrong code, answers/s", c -> c.wrong().result().perSecond(), "%.0f", "StepUp / Keycloak ≥ 1");
-        row(ours, null, "bare request (HEAD /api/health)/s", c -> c.bare() == null ? Double.NaN : c.bare().perSecond(), "%.0f", "");
+        row(ours, theirs, "bare request (HEAD /api/health)/s", c -> c.bare() == null ? Double.NaN : c.bare().perSecond(), "%.0f", "");
         row(ours, theirs, "server CPU ms per valid", c -> c.valid().result().cpu().serverMillis(), "%.2f", "≤ 1.5");
         row(ours, theirs, "PostgreSQL CPU ms per valid", c -> c.valid().result().cpu().databaseMillis(), "%.2f", "≤ 1.0");
         row(ours, theirs, "WAL bytes per valid, from a checkpoint", c -> c.valid().walBytes(), "%.0f", "≤ 1 024");
