@@ -11,7 +11,7 @@ import java.util.Map;
  */
 final class Chart {
 
-    private static final String[] COLOURS = {"#1b6ac9", "#6aa7f0", "#d9480f", "#2b8a3e"};
+    private static final String[] COLOURS = {"#1b6ac9", "#6aa7f0", "#d9480f"};
     private static final int WIDTH = 640;
     private static final int HEIGHT = 360;
     private static final int LEFT = 70;
@@ -62,7 +62,8 @@ final class Chart {
                         + "accepted step-ups a second</text>%n", TOP + plotHeight / 2, TOP + plotHeight / 2));
         int colour = 0;
         for (Map.Entry<String, double[]> line : lines.entrySet()) {
-            String stroke = COLOURS[colour % COLOURS.length];
+            // StepUp's lines in blues, the other system's in orange.
+            String stroke = line.getKey().startsWith("StepUp") ? COLOURS[colour % 2] : COLOURS[2];
             StringBuilder points = new StringBuilder();
             double[] rates = line.getValue();
             for (int i = 0; i < rates.length; i++) {
