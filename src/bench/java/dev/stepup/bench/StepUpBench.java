@@ -99,11 +99,13 @@ public final class StepUpBench {
         private final Path work;
         private final String database;
         private final int port;
+        /** The production launcher script, or null for a plain {@code java -jar} start. */
+        private final Path launcher;
         private ServerProcess server;
         private double startSeconds;
 
         Started(String name, Path war, List<String> jvm, List<String> micro, Map<String, String> environment, Path work,
-                String database) throws Exception {
+                String database, Path launcher) throws Exception {
             this.name = name;
             this.war = war;
             this.jvm = jvm;
@@ -112,16 +114,60 @@ public final class StepUpBench {
             this.work = work;
             this.database = database;
             this.port = Ports.free();
+            this.launcher = launcher;
             launch();
         }
 
         private void launch() throws Exception {
             Instant started = Instant.now();
-            server = ServerProcess.start(name, environment, work, port, war, jvm, micro);
+            server = launcher == null ? ServerProcess.start(name, environment, work, port, war, jvm, micro)
+                    : ServerProcess.startCommand(name, launcherEnvironment(), work, port, launcherCommand());
             server.awaitReady(Duration.ofSeconds(240));
             startSeconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
             base = server.base();
             cpu = new CpuAccount(server.pid(), postmasterPid(database));
+        }
+
+        /**
+         * The README's production start, {@code server-config/stepup-start}: its own JVM options,
+         * post-boot commands and logging, a state directory of this server's, and the options
+         * the bench adds ({@code bench.server.jvm}, {@code bench.server.args}).
+         */
+        private List<String> launcherCommand() {
+            List<String> command = new ArrayList<>(List.of("bash", launcher.toString(), "--port", Integer.toString(port)));
+            command.addAll(microOptions("bench.server.args"));
+            return command;
+        }
+
+        private Map<String, String> launcherEnvironment() {
+            Map<String, String> launch = new java.util.HashMap<>(environment);
+            launch.put("STEPUP_WAR", war.toString());
+            launch.put("STEPUP_PAYARA_JAR", Path.of(System.getProperty("payara.microJar", "target/payara-micro.jar")).toAbsolutePath()
+                    .toString());
+            launch.put("STEPUP_STATE_DIR", work.resolve("state").toString());
+            launch.put("JAVA_HOME", System.getProperty("java.home"));
+            launch.put("STEPUP_JAVA_OPTS", System.getProperty("bench.server.jvm", ""));
+            return launch;
+        }
+
+        /**
+         * Waits until the launcher's first start has written its class-data archive (in the
+         * background, once ready), so that the dump does not run during a measured phase.
+         */
+        void awaitClassArchive() throws Exception {
+            if (launcher == null) {
+                return;
+            }
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+            while (Instant.now().isBefore(deadline)) {
+                try (var files = Files.find(work.resolve("state"), 2, (path, attributes) -> path.endsWith("classes.jsa"))) {
+                    if (files.findAny().isPresent()) {
+                        return;
+                    }
+                }
+                Thread.sleep(500);
+            }
+            System.err.println("No class-data archive after 3 minutes: restarts are measured without it");
         }
 
         /** Stops the server and starts it again on the same database; the seconds to ready. */
@@ -175,6 +221,10 @@ public final class StepUpBench {
     }
 
     private Started start(String name, Path war, List<String> jvmOptions, List<String> microOptions) throws Exception {
+        return start(name, war, jvmOptions, microOptions, null);
+    }
+
+    private Started start(String name, Path war, List<String> jvmOptions, List<String> microOptions, Path launcher) throws Exception {
         String database = "stepup_bench_" + System.currentTimeMillis();
         sql("postgres", "create database " + database);
         databaseName = database;
@@ -189,7 +239,7 @@ public final class StepUpBench {
                 "STEPUP_THROTTLE_THRESHOLD", "1000000000",
                 // As the README's small-footprint start: glibc keeps two malloc arenas, not one per thread.
                 "MALLOC_ARENA_MAX", "2");
-        return new Started(name, war, jvmOptions, microOptions, environment, work, database);
+        return new Started(name, war, jvmOptions, microOptions, environment, work, database, launcher);
     }
 
     /** Users at each size: the bench seeds up to each in turn and measures every phase there. */
@@ -197,6 +247,8 @@ public final class StepUpBench {
     /** The client count of the cost table (the chart takes every one of {@link #CLIENTS}). */
     static final int COST_CLIENTS = Integer.getInteger("bench.cost.clients", 16);
     static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    /** {@code -Dbench.launcher=false} starts StepUp with {@code java -jar} and the production options instead of the launcher script. */
+    static final boolean LAUNCHER = Boolean.parseBoolean(System.getProperty("bench.launcher", "true"));
     /** {@code -Dbench.keycloak=false} leaves Keycloak out. */
     static final boolean KEYCLOAK = Boolean.parseBoolean(System.getProperty("bench.keycloak", "true"));
 
@@ -232,8 +284,11 @@ public final class StepUpBench {
     void run() throws Exception {
         Path war = Path.of(System.getProperty("stepup.war", "target/stepup.war")).toAbsolutePath();
         header();
-        report.append("StepUp is started as the README's production start (").append(String.join(" ", jvmOptions("bench.server.jvm")))
-                .append(" ... ").append(String.join(" ", productionOptions())).append("), on a database of its own; users are seeded ")
+        report.append("StepUp is started as the README's production start (")
+                .append(LAUNCHER ? "server-config/stepup-start " + String.join(" ", microOptions("bench.server.args"))
+                        + ", which makes a class-data archive on its first start and maps it on later ones"
+                        : String.join(" ", jvmOptions("bench.server.jvm")) + " ... " + String.join(" ", productionOptions()))
+                .append("), on a database of its own; users are seeded ")
                 .append("into its tables (an enrolment's rows, secrets sealed under its key). Costs are per request at ")
                 .append(COST_CLIENTS).append(" clients, medians of ").append(ROUNDS).append(" rounds; WAL and write transactions ")
                 .append("are counted from a CHECKPOINT at the start of each phase (the worst case: every page first touched ")
@@ -241,8 +296,9 @@ public final class StepUpBench {
         Map<Integer, Costs> ours = new java.util.LinkedHashMap<>();
         Costs theirs = null;
         Chart chart = new Chart("Accepted step-ups a second (" + PHASE.toSeconds() + " s phases, this machine)", CLIENTS);
-        try (Started stepUp = start("bench", war, jvmOptions("bench.server.jvm"), productionOptions());
+        try (Started stepUp = start("bench", war, jvmOptions("bench.server.jvm"), productionOptions(), LAUNCHER ? launcher() : null);
              KeycloakServer keycloak = KEYCLOAK ? KeycloakServer.start(KeycloakServer.home(), SIZES[0], Ports.free()) : null) {
+            stepUp.awaitClassArchive();
             List<Enrolled> users = new ArrayList<>();
             Side stepUpSide = stepUpSide(users, stepUp);
             Side keycloakSide = keycloak == null ? null : keycloakSide(keycloak);
@@ -316,6 +372,10 @@ public final class StepUpBench {
                 "--logProperties", config.resolve("logging.properties").toString()));
         options.addAll(microOptions("bench.server.args"));
         return options;
+    }
+
+    private static Path launcher() {
+        return Path.of(System.getProperty("stepup.serverConfig", "../server-config"), "stepup-start").toAbsolutePath().normalize();
     }
 
     private Side stepUpSide(List<Enrolled> users, Started stepUp) {

@@ -127,6 +127,29 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * Starts a server by a command of its own (the production launcher script, say), which
+     * listens on {@code port}; its output goes to the log as the others' does. Only the
+     * settings given are in its environment, none of the build's {@code STEPUP_} ones.
+     */
+    public static ServerProcess startCommand(String name, Map<String, String> environment, Path workingDirectory, int port,
+                                             List<String> command) {
+        Path logs = Path.of(System.getProperty("stepup.it.logs", "target/it-logs")).toAbsolutePath();
+        try {
+            Files.createDirectories(logs);
+            Path log = logs.resolve(name + "-" + port + ".log");
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(workingDirectory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().keySet().removeIf(key -> key.startsWith("STEPUP_"));
+            builder.environment().putAll(environment);
+            return new ServerProcess(name, builder.start(), port, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + name, e);
+        }
+    }
+
+    /**
      * The built WAR on WildFly ({@code jboss.home}, configured by server-config/wildfly.cli),
      * started the way a user starts it: {@code bin/standalone.sh}, here with a server base of
      * its own under {@code workingDirectory} (a copy of {@code standalone/configuration} and
