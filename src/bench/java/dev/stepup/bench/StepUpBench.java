@@ -555,7 +555,8 @@ public final class StepUpBench {
             report.append(Double.isNaN(firstValue) || Double.isNaN(lastValue) || firstValue == 0 ? " |" : String.format(Locale.ROOT, " %.2f |", lastValue / firstValue));
         }
         if (theirs != null) {
-            double ourFirst = value.applyAsDouble(ours.values().iterator().next());
+            // The size the other system was measured at; a figure taken once (the restart) where it was taken.
+            double ourFirst = Double.isNaN(firstValue) ? lastValue : firstValue;
             double v = value.applyAsDouble(theirs);
             report.append(' ').append(Double.isNaN(v) ? "" : String.format(Locale.ROOT, format, v)).append(" |")
                     .append(Double.isNaN(v) || v == 0 ? "" : String.format(Locale.ROOT, " %.2f", ourFirst / v)).append(" |");
