@@ -750,7 +750,8 @@ public final class StepUpBench {
             synchronized (user) {
                 // The oldest step still accepted first (codes of one step before and after the
                 // current one are, and no step at or before a used one): three codes a user at once.
-                step = Math.max(user.totp.currentStep() - 1, user.lastStep + 1);
+                // Still accepted two seconds from now, when the request may arrive.
+                step = Math.max(user.totp.step(Instant.now().plusSeconds(2)) - 1, user.lastStep + 1);
                 user.lastStep = step;
             }
             valid.add(user);
