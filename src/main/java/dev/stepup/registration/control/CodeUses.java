@@ -51,6 +51,10 @@ public class CodeUses {
     private static final Duration SKEW = Duration.ofMinutes(1);
     /** The first half of an advisory lock's key: this lock's kind. */
     private static final int LOCK_CLASS = 0x53554331;
+    /** Housekeeping's advisory lock, of a kind of its own. */
+    private static final int FOLD_LOCK_CLASS = 0x53554332;
+    private static final int LOCK_ATTEMPTS = 20;
+    private static final long LOCK_PAUSE_MILLIS = 50;
 
     @PersistenceContext
     EntityManager em;
@@ -64,7 +68,46 @@ public class CodeUses {
 
     private volatile Boolean postgres;
 
-    /** Holds the uses of {@code user}'s codes until the transaction ends. */
+    /**
+     * Holds the uses of {@code user}'s codes until the transaction ends, if it can within about
+     * a second; false if another request holds them that long (on PostgreSQL: a flood of
+     * attempts at one user must not hold a thread and a connection each, queued behind each
+     * other). H2, the single-instance default, waits as {@link #lock} does.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean tryLock(UserId user, Factor factor) {
+        return work(connection -> {
+            if (!isPostgres(connection)) {
+                lockRow(connection, user, factor);
+                return true;
+            }
+            try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_xact_lock(?, ?)")) {
+                lock.setInt(1, LOCK_CLASS);
+                lock.setInt(2, user.value().hashCode());
+                for (int attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+                    try (ResultSet row = lock.executeQuery()) {
+                        row.next();
+                        if (row.getBoolean(1)) {
+                            return true;
+                        }
+                    }
+                    try {
+                        Thread.sleep(LOCK_PAUSE_MILLIS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }
+                return false;
+            }
+        });
+    }
+
+    /**
+     * Holds the uses of {@code user}'s codes until the transaction ends, waiting as long as it
+     * takes: for the changes that remove a registration, so that no code of it is accepted while
+     * it goes.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void lock(UserId user, Factor factor) {
         work(connection -> {
@@ -75,15 +118,19 @@ public class CodeUses {
                     lock.execute();
                 }
             } else {
-                try (PreparedStatement lock = connection.prepareStatement(
-                        "select identity_id from registration where identity_id = ? and factor = ? for update")) {
-                    lock.setString(1, user.value());
-                    lock.setString(2, factor.name());
-                    lock.execute();
-                }
+                lockRow(connection, user, factor);
             }
             return null;
         });
+    }
+
+    private static void lockRow(Connection connection, UserId user, Factor factor) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(
+                "select identity_id from registration where identity_id = ? and factor = ? for update")) {
+            lock.setString(1, user.value());
+            lock.setString(2, factor.name());
+            lock.execute();
+        }
     }
 
     /** The latest time step of {@code user}'s codes used since {@code since}, if any. */
@@ -146,10 +193,13 @@ public class CodeUses {
         Instant now = clock.instant();
         return work(connection -> {
             Map<String, Instant> last = new HashMap<>();
-            try (PreparedStatement query = connection.prepareStatement("select identity_id, max(used_at) from code_use"
-                    + " where bucket = any (?) and identity_id = any (?) group by identity_id")) {
+            // Only uses of the registration there is now, not of one deleted before it.
+            try (PreparedStatement query = connection.prepareStatement("select u.identity_id, max(u.used_at) from code_use u"
+                    + " join registration r on r.identity_id = u.identity_id and r.factor = 'TOTP'"
+                    + " where u.bucket = any (?) and u.identity_id = any (?) and u.used_at >= r.created_at"
+                    + " group by u.identity_id")) {
                 query.setArray(1, buckets(connection, now.minus(KEPT), now));
-                query.setArray(2, connection.createArrayOf("varchar", users.toArray()));
+                query.setArray(2, connection.createArrayOf("varchar", users.toArray(String[]::new)));
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
                         last.put(rows.getString(1), rows.getObject(2, OffsetDateTime.class).toInstant());
@@ -170,12 +220,33 @@ public class CodeUses {
      */
     @Transactional
     public int fold(Instant now) {
+        boolean alone = work(connection -> {
+            if (!isPostgres(connection)) {
+                return true;
+            }
+            // Instances that clean up at the same moment would update the same rows in different
+            // orders and deadlock: one folds, the others skip until the next tick.
+            try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_xact_lock(?, ?)")) {
+                lock.setInt(1, FOLD_LOCK_CLASS);
+                lock.setInt(2, 0);
+                try (ResultSet row = lock.executeQuery()) {
+                    row.next();
+                    return row.getBoolean(1);
+                }
+            }
+        });
+        if (!alone) {
+            return 0;
+        }
         long before = bucket(now.minus(KEPT));
+        // Only uses of the registration there is now count for its last use.
         em.createNativeQuery("update registration set last_used_at = (select max(u.used_at) from code_use u"
-                        + " where u.bucket < ?1 and u.identity_id = registration.identity_id)"
+                        + " where u.bucket < ?1 and u.identity_id = registration.identity_id"
+                        + " and u.used_at >= registration.created_at)"
                         + " where identity_id in (select identity_id from code_use where bucket < ?1)"
                         + " and (last_used_at is null or last_used_at < (select max(u.used_at) from code_use u"
-                        + " where u.bucket < ?1 and u.identity_id = registration.identity_id))")
+                        + " where u.bucket < ?1 and u.identity_id = registration.identity_id"
+                        + " and u.used_at >= registration.created_at))")
                 .setParameter(1, before)
                 .executeUpdate();
         return em.createNativeQuery("delete from code_use where bucket < ?1")

@@ -105,7 +105,11 @@ public class CodeVerifier {
             return new Verification.Malformed();
         }
         Factor factor = Factor.TOTP;
-        uses.lock(user, factor);
+        if (!uses.tryLock(user, factor)) {
+            // Another attempt at this user's codes has held them for a second: answer as a
+            // throttle does rather than queue (a flood must not hold a thread each).
+            return new Verification.Throttled(Duration.ofSeconds(1));
+        }
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Instant now = clock.instant();
             State state = load(user, factor);

@@ -50,6 +50,9 @@ public class Registrations {
     RecoveryCodes recoveryCodes;
 
     @Inject
+    CodeUses uses;
+
+    @Inject
     Event<RegistrationChanged> changes;
 
     @Inject
@@ -203,8 +206,12 @@ public class Registrations {
         return Optional.ofNullable(em.find(Registration.class, new Registration.Key(user.value(), factor)));
     }
 
-    /** Removes the registration and, with it, its recovery codes. */
+    /**
+     * Removes the registration and, with it, its recovery codes; under the lock of the user's
+     * codes, so that no step-up with it is accepted while it goes.
+     */
     private boolean remove(UserId user, Factor factor) {
+        uses.lock(user, factor);
         recoveryCodes.deleteAll(user);
         return em.createQuery("delete from Registration r where r.identityId = :id and r.factor = :factor")
                 .setParameter("id", user.value())
