@@ -3,7 +3,6 @@ package dev.stepup.authentication.boundary;
 import dev.stepup.authentication.control.BearerTokens;
 import dev.stepup.authentication.control.BrowserSessions;
 import dev.stepup.authentication.control.Caller;
-import dev.stepup.platform.control.Secrets;
 import dev.stepup.identity.control.ApiTokens;
 import dev.stepup.platform.boundary.AmbiguousCredentials;
 import dev.stepup.platform.boundary.RequestCookies;
@@ -94,7 +93,7 @@ public class CallerAuthentication implements HttpAuthenticationMechanism {
         String scheme = header.substring(0, space);
         String credentials = header.substring(space + 1).strip();
         if ("TOKEN".equalsIgnoreCase(scheme)) {
-            return tokens.authenticate(credentials).map(identity -> Caller.byToken(identity, Secrets.sha256(credentials)));
+            return tokens.authenticate(credentials).map(found -> Caller.byToken(found.identity(), found.tokenHash()));
         }
         if ("Bearer".equalsIgnoreCase(scheme)) {
             return bearerTokens.authenticate(credentials);

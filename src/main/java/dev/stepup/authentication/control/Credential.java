@@ -6,7 +6,8 @@ import dev.stepup.platform.control.Secrets;
 /**
  * The credential a caller came with, which a step-up counts for: a browser session, an API
  * token, or a Bearer JWT's session ({@code sid}) or, without one, its subject. {@code key}
- * names it without holding it: the session's stored hash, the token's stored hash, or a hash of the JWT's issuer and {@code sid} or of its user.
+ * names it without holding it: the session's stored hash, the token's stored hash, or a hash
+ * of the JWT's issuer and {@code sid} or of its user.
  */
 public record Credential(Kind kind, String key) {
 

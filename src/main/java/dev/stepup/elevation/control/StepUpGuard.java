@@ -2,9 +2,9 @@ package dev.stepup.elevation.control;
 
 import dev.stepup.authentication.control.BearerTokens;
 import dev.stepup.authentication.control.Caller;
-import dev.stepup.registration.control.CodeUses;
 import dev.stepup.configuration.control.Configurations;
 import dev.stepup.configuration.control.StepUpConfiguration;
+import dev.stepup.registration.control.CodeUses;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;

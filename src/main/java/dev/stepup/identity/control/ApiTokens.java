@@ -88,21 +88,26 @@ public class ApiTokens {
         return true;
     }
 
+    /** An active identity and the stored hash of the token it came with (which names the credential). */
+    public record Authenticated(Identity identity, String tokenHash) {
+    }
+
     /**
      * The active identity the token belongs to, if the token is known and unexpired. Read
      * outside any transaction: one statement and no commit on every request. The last use is
      * written, at most once an hour, in a transaction of its own.
      */
     @Transactional(Transactional.TxType.SUPPORTS)
-    public Optional<Identity> authenticate(String token) {
+    public Optional<Authenticated> authenticate(String token) {
         if (token == null || token.isBlank() || token.length() > 100) {
             return Optional.empty();
         }
         Instant now = clock.instant();
+        String hash = Secrets.sha256(token);
         // One statement: the token, its identity and the identity's roles.
         var found = em.createQuery("select t, i from ApiToken t join Identity i on i.id = t.identityId"
                         + " left join fetch i.roles where t.tokenHash = :hash", Object[].class)
-                .setParameter("hash", Secrets.sha256(token))
+                .setParameter("hash", hash)
                 .getResultList();
         if (found.isEmpty()) {
             return Optional.empty();
@@ -121,7 +126,7 @@ public class ApiTokens {
                 LOG.log(Level.WARNING, "Could not record an API token's last use", e);
             }
         }
-        return Optional.of(identity);
+        return Optional.of(new Authenticated(identity, hash));
     }
 
     /** Writes a token's last use (which the expiry of unused tokens counts from). */
