@@ -93,7 +93,7 @@ public class CallerAuthentication implements HttpAuthenticationMechanism {
         String scheme = header.substring(0, space);
         String credentials = header.substring(space + 1).strip();
         if ("TOKEN".equalsIgnoreCase(scheme)) {
-            return tokens.authenticate(credentials).map(found -> Caller.byToken(found.identity(), found.tokenHash()));
+            return tokens.authenticate(credentials).map(found -> Caller.byToken(found.id(), found.username(), found.roles(), found.tokenHash()));
         }
         if ("Bearer".equalsIgnoreCase(scheme)) {
             return bearerTokens.authenticate(credentials);

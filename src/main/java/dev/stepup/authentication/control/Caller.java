@@ -26,10 +26,12 @@ public record Caller(UserId id, String name, Set<String> roles, Scheme scheme, C
         TOKEN, BEARER, SESSION
     }
 
-    /** The caller an identity is when it came with its API token, whose stored hash is {@code tokenHash}. */
-    public static Caller byToken(Identity identity, String tokenHash) {
-        return new Caller(identity.id(), identity.username(), Role.effective(identity.roles()), Scheme.TOKEN,
-                Credential.token(tokenHash), null, null);
+    /**
+     * The caller an identity ({@code id}, {@code name}, granted {@code roles}) is when it came
+     * with its API token, whose stored hash is {@code tokenHash}.
+     */
+    public static Caller byToken(UserId id, String name, Set<String> roles, String tokenHash) {
+        return new Caller(id, name, Role.effective(roles), Scheme.TOKEN, Credential.token(tokenHash), null, null);
     }
 
     /**

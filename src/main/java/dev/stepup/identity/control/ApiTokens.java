@@ -1,10 +1,12 @@
 package dev.stepup.identity.control;
 
 import dev.stepup.identity.entity.ApiToken;
-import dev.stepup.identity.entity.Identity;
+import dev.stepup.identity.entity.IdentityStatus;
 import dev.stepup.identity.entity.UserId;
+import dev.stepup.platform.control.Database;
 import dev.stepup.platform.control.HousekeepingDue;
 import dev.stepup.platform.control.Secrets;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -13,12 +15,20 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -42,6 +52,9 @@ public class ApiTokens {
 
     @PersistenceContext
     EntityManager em;
+
+    @Resource(lookup = Database.JNDI_NAME)
+    DataSource dataSource;
 
     @Inject
     Clock clock;
@@ -88,45 +101,66 @@ public class ApiTokens {
         return true;
     }
 
-    /** An active identity and the stored hash of the token it came with (which names the credential). */
-    public record Authenticated(Identity identity, String tokenHash) {
+    /**
+     * An active identity as its token found it: its id, name and granted roles, and the stored
+     * hash of the token (which names the credential).
+     */
+    public record Authenticated(UserId id, String username, Set<String> roles, String tokenHash) {
     }
 
     /**
-     * The active identity the token belongs to, if the token is known and unexpired. Read
-     * outside any transaction: one statement and no commit on every request. The last use is
-     * written, at most once an hour, in a transaction of its own.
+     * The active identity the token belongs to, if the token is known and unexpired. One
+     * statement in plain JDBC, outside any transaction, on every request: no entity is made
+     * and nothing is committed. The last use is written, at most once an hour, in a
+     * transaction of its own.
      */
-    @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<Authenticated> authenticate(String token) {
         if (token == null || token.isBlank() || token.length() > 100) {
             return Optional.empty();
         }
         Instant now = clock.instant();
         String hash = Secrets.sha256(token);
-        // One statement: the token, its identity and the identity's roles.
-        var found = em.createQuery("select t, i from ApiToken t join Identity i on i.id = t.identityId"
-                        + " left join fetch i.roles where t.tokenHash = :hash", Object[].class)
-                .setParameter("hash", hash)
-                .getResultList();
-        if (found.isEmpty()) {
+        Instant lastUsedAt = null;
+        int expirationDays = 0;
+        String id = null;
+        String username = null;
+        boolean active = false;
+        Set<String> roles = new HashSet<>();
+        // One statement: the token, its identity and the identity's roles (a row per role).
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement("select t.last_used_at, t.expiration_days,"
+                     + " i.id, i.username, i.status, r.role from api_token t join identity i on i.id = t.identity_id"
+                     + " left join identity_role r on r.identity_id = i.id where t.token_hash = ?")) {
+            query.setString(1, hash);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    lastUsedAt = rows.getObject(1, OffsetDateTime.class).toInstant();
+                    expirationDays = rows.getInt(2);
+                    id = rows.getString(3);
+                    username = rows.getString(4);
+                    active = IdentityStatus.active.name().equals(rows.getString(5));
+                    String role = rows.getString(6);
+                    if (role != null) {
+                        roles.add(role);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the API tokens", e);
+        }
+        if (id == null || !active || ApiToken.isExpired(lastUsedAt, expirationDays, now)) {
             return Optional.empty();
         }
-        ApiToken apiToken = (ApiToken) found.get(0)[0];
-        Identity identity = (Identity) found.get(0)[1];
-        if (apiToken.isExpired(now) || !identity.isActive()) {
-            return Optional.empty();
-        }
-        if (apiToken.lastUsedAt().plus(LAST_USE_RESOLUTION).isBefore(now)) {
+        if (lastUsedAt.plus(LAST_USE_RESOLUTION).isBefore(now)) {
             try {
-                self.recordUse(identity.id(), now);
+                self.recordUse(new UserId(id), now);
             } catch (RuntimeException e) {
                 // The token is valid; a failed bookkeeping write must not refuse the request.
                 // The next request tries again.
                 LOG.log(Level.WARNING, "Could not record an API token's last use", e);
             }
         }
-        return Optional.of(new Authenticated(identity, hash));
+        return Optional.of(new Authenticated(new UserId(id), username, Set.copyOf(roles), hash));
     }
 
     /** Writes a token's last use (which the expiry of unused tokens counts from). */
