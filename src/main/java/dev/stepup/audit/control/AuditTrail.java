@@ -21,12 +21,16 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.transaction.Transactional;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hibernate.Session;
 
 /**
  * Writes the audit trail from the events the features fire, in the transaction of the
@@ -195,9 +199,25 @@ public class AuditTrail {
         persist(type, outcome, actor, target, sourceIp(), details);
     }
 
+    /**
+     * Appends a line in the transaction under way, with one plain JDBC insert (no entity to
+     * manage: a line is never read back in the transaction that writes it).
+     */
     private void persist(String type, String outcome, UserId actor, UserId target, String sourceIp, String details) {
-        em.persist(new AuditEvent(clock.instant(), type, outcome, actor == null ? null : actor.value(),
-                target == null ? null : target.value(), sourceIp, details));
+        OffsetDateTime time = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        em.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("insert into audit_event"
+                    + " (event_time, type, outcome, actor_id, target_id, source_ip, details) values (?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setObject(1, time);
+                insert.setString(2, type);
+                insert.setString(3, outcome);
+                insert.setString(4, actor == null ? null : actor.value());
+                insert.setString(5, target == null ? null : target.value());
+                insert.setString(6, sourceIp);
+                insert.setString(7, details);
+                insert.executeUpdate();
+            }
+        });
     }
 
     /** The client's address as throttling sees it: the connection's, or a trusted proxy's X-Forwarded-For. */

@@ -8,7 +8,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** One line of the audit trail. */
+/** One line of the audit trail, as read; {@code AuditTrail} appends lines with plain JDBC. */
 @Entity
 @Table(name = "audit_event")
 public class AuditEvent {
@@ -36,17 +36,6 @@ public class AuditEvent {
     private String details;
 
     protected AuditEvent() {
-    }
-
-    public AuditEvent(Instant time, String type, String outcome, String actorId, String targetId, String sourceIp,
-                      String details) {
-        this.time = time;
-        this.type = type;
-        this.outcome = outcome;
-        this.actorId = actorId;
-        this.targetId = targetId;
-        this.sourceIp = sourceIp;
-        this.details = details;
     }
 
     public Instant time() {
