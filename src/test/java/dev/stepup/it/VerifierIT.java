@@ -101,6 +101,26 @@ class VerifierIT {
     }
 
     @Test
+    void wrongCodesSentAtOnceAreEachCountedOnceAndStopAtTheThrottle() throws Exception {
+        Enrolled user = Enrolled.create(users);
+        String wrong = user.totp().wrongCode();
+        Callable<Api.Reply> client = () -> user.stepUp(wrong);
+        int failed = 0;
+        for (Api.Reply reply : AtOnce.all(Collections.nCopies(16, client))) {
+            if (reply.status() == 200 && reply.json().getString("result").equals("FAILED")) {
+                failed++;
+            } else if (!(reply.status() == 429 && reply.errorCode().equals("MFA-0005"))) {
+                throw new AssertionError("Unexpected reply: " + reply);
+            }
+        }
+        // Five failures start a wait of 1 s, a sixth one of 2 s, a seventh one of 4 s: a burst
+        // of a few seconds gets at most seven answers, and every one of them is counted.
+        assertThat(failed).isBetween(5, 7);
+        assertThat(RegistrationRows.shared().failures(user.userId())).isEqualTo(failed);
+        assertThat(AuditLines.of(users, user.userId(), "STEP_UP")).filteredOn("STEP_UP FAILED"::equals).hasSize(failed);
+    }
+
+    @Test
     void aReplayedCodeCountsAsAFailure() {
         Enrolled user = Enrolled.create(users);
         String used = user.nextCode();

@@ -2,6 +2,7 @@ package dev.stepup.registration.control;
 
 import dev.stepup.configuration.control.StepUpConfiguration;
 import dev.stepup.identity.entity.UserId;
+import dev.stepup.otp.control.TotpParameters;
 import dev.stepup.platform.control.HousekeepingDue;
 import dev.stepup.registration.entity.Factor;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,6 +48,11 @@ public class CodeUses {
     static final long BUCKET_SECONDS = 600;
     /** How long uses are kept: longer than any validation window, with room for clock skew. */
     static final Duration KEPT = Duration.ofMinutes(StepUpConfiguration.MAX_WINDOW + 10);
+    /**
+     * How far back a use that could still conflict with a code accepted now was recorded: a
+     * code is accepted within one step of now, so within three of the longest steps.
+     */
+    public static final Duration RECENT = Duration.ofSeconds(3L * TotpParameters.MAX_TIME_STEP);
     /** How far instances' clocks may differ. */
     private static final Duration SKEW = Duration.ofMinutes(1);
     /** The first half of an advisory lock's key: this lock's kind. */
@@ -168,6 +174,38 @@ public class CodeUses {
                 insert.executeUpdate();
             }
             return null;
+        });
+    }
+
+    /**
+     * Records a use as {@link #record} does, if the registration made at {@code registeredAt}
+     * is still there and no code of time step {@code step} or later was used since it was made;
+     * false, writing nothing, otherwise. One statement. The caller holds the user's lock, so no
+     * other use or removal can come between this check and the commit.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean recordIfUnused(UserId user, Factor factor, Instant registeredAt, long step, Instant at,
+                                  String credential) {
+        return work(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "insert into code_use (bucket, identity_id, step, used_at, credential)"
+                            + " select ?, r.identity_id, ?, ?, ? from registration r"
+                            + " where r.identity_id = ? and r.factor = ? and r.status = 'REGISTERED'"
+                            + " and r.created_at = ? and r.last_step < ?"
+                            + " and not exists (select 1 from code_use u where u.bucket = any (?)"
+                            + " and u.identity_id = r.identity_id and u.step >= ? and u.used_at >= r.created_at)")) {
+                insert.setLong(1, bucket(at));
+                insert.setLong(2, step);
+                insert.setObject(3, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+                insert.setString(4, credential);
+                insert.setString(5, user.value());
+                insert.setString(6, factor.name());
+                insert.setObject(7, OffsetDateTime.ofInstant(registeredAt, ZoneOffset.UTC));
+                insert.setLong(8, step);
+                insert.setArray(9, buckets(connection, at.minus(RECENT), at));
+                insert.setLong(10, step);
+                return insert.executeUpdate() == 1;
+            }
         });
     }
 

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Optional;
 import org.hibernate.Session;
@@ -30,15 +31,17 @@ import org.hibernate.Session;
  * The one verifier behind {@code VERIFY}, the delete credential, step-up and recovery: it checks
  * TOTP codes and recovery codes, against the throttle state both share on the registration row.
  *
- * <p>It first takes the user's lock ({@link CodeUses#lock}), so that the uses of one user's
- * codes happen one after the other on every instance. It then reads the registration and the
- * time steps used lately, refuses while the throttle wait lasts, and matches the code locally.
- * An accepted TOTP code is recorded by appending its time step to {@link CodeUses} (a
- * confirmation, or a success after failures, also updates the row); a failure increments the
- * count on the row; a recovery code is used by deleting its row. The updates still assert the
- * state read (the count unchanged, the registration the same), so that an administrator's reset
- * meanwhile makes the check run again on the fresh state. Every attempt is counted before its
- * result is told.
+ * <p>It reads the registration and the time steps used lately in one statement, refuses while
+ * the throttle wait lasts, and matches the code locally. A wrong code is counted by incrementing
+ * the count on the row, only if the count is still the one read, without any lock. A matching
+ * TOTP code takes the user's lock first ({@link CodeUses#tryLock}), so that the uses of one
+ * user's codes happen one after the other on every instance, and is recorded by appending its
+ * time step to {@link CodeUses} only if no code of that step or later was used meanwhile (a
+ * confirmation, or a success after failures, updates the row instead, on a state read again
+ * under the lock). A recovery code is checked under the lock from the start and used by
+ * deleting its row. Every write asserts the state read (the count unchanged, the registration
+ * the same), so that a concurrent attempt or an administrator's reset makes the check run again
+ * on the fresh state. Every attempt is counted before its result is told.
  */
 @ApplicationScoped
 public class CodeVerifier {
@@ -105,9 +108,9 @@ public class CodeVerifier {
             return new Verification.Malformed();
         }
         Factor factor = Factor.TOTP;
-        if (!uses.tryLock(user, factor)) {
-            // Another attempt at this user's codes has held them for a second: answer as a
-            // throttle does rather than queue (a flood must not hold a thread each).
+        // A recovery code holds the user's lock from the start; a TOTP code only once it matches.
+        Lock lock = new Lock(user, factor);
+        if (kind == StepUpFactor.RECOVERY_CODE && !lock.take()) {
             return new Verification.Throttled(Duration.ofSeconds(1));
         }
         for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -125,7 +128,7 @@ public class CodeVerifier {
                 return new Verification.Throttled(wait);
             }
             Optional<Verification> decided = kind == StepUpFactor.TOTP
-                    ? checkTotp(actor, user, factor, purpose, state, new Otp(given.get()), now, credential)
+                    ? checkTotp(actor, user, factor, purpose, state, new Otp(given.get()), now, credential, lock)
                     : checkRecoveryCode(actor, user, factor, purpose, state, given.get(), now, credential);
             if (decided.isPresent()) {
                 return decided.get();
@@ -134,9 +137,34 @@ public class CodeVerifier {
         return new Verification.Throttled(Duration.ofSeconds(1));
     }
 
-    /** One round of a TOTP code; empty if another request changed the row meanwhile. */
+    /** The user's lock ({@link CodeUses#tryLock}), taken at most once per check. */
+    private final class Lock {
+        private final UserId user;
+        private final Factor factor;
+        boolean held;
+
+        Lock(UserId user, Factor factor) {
+            this.user = user;
+            this.factor = factor;
+        }
+
+        /** Takes the lock unless held already; false if another attempt held it for a second. */
+        boolean take() {
+            if (!held) {
+                held = uses.tryLock(user, factor);
+            }
+            return held;
+        }
+    }
+
+    /**
+     * One round of a TOTP code; empty if another request changed the state meanwhile. A wrong
+     * code is counted without the user's lock (the count is updated only if unchanged); a
+     * matching one is used under it, and only if no code of its step or later was used since
+     * the state was read.
+     */
     private Optional<Verification> checkTotp(UserId actor, UserId user, Factor factor, Purpose purpose, State state,
-                                             Otp otp, Instant now, String credential) {
+                                             Otp otp, Instant now, String credential, Lock lock) {
         byte[] secret = cipher.open(new SecretCipher.Sealed(state.ciphertext, state.keyId), boundTo(user, factor));
         TotpCodes.Match match;
         try {
@@ -145,10 +173,18 @@ public class CodeVerifier {
             Arrays.fill(secret, (byte) 0);
         }
         if (match.accepted()) {
-            if (accept(user, factor, purpose, state, match.step(), now)) {
-                if (purpose != Purpose.CONFIRM_REGISTRATION) {
-                    uses.record(user, match.step(), now, credential);
-                }
+            boolean readUnlocked = !lock.held;
+            if (!lock.take()) {
+                // Another attempt at this user's codes has held them for a second: answer as a
+                // throttle does rather than queue (a flood must not hold a thread each).
+                return Optional.of(new Verification.Throttled(Duration.ofSeconds(1)));
+            }
+            if (readUnlocked && changesRow(purpose, state)) {
+                return Optional.empty(); // the row is written only on a state read under the lock
+            }
+            if (accept(user, factor, purpose, state, match.step(), now)
+                    && (purpose == Purpose.CONFIRM_REGISTRATION
+                        || uses.recordIfUnused(user, factor, state.createdAt, match.step(), now, credential))) {
                 reencryptIfOld(user, factor, state);
                 verified.fire(new OtpVerified(actor, user, purpose, StepUpFactor.TOTP, OtpVerified.Outcome.SUCCESS));
                 return Optional.of(new Verification.Accepted(match.step()));
@@ -200,21 +236,28 @@ public class CodeVerifier {
         };
     }
 
+    /** Whether accepting a code changes the registration row: a confirmation, or a success after failures. */
+    private static boolean changesRow(Purpose purpose, State state) {
+        return purpose == Purpose.CONFIRM_REGISTRATION || state.failures != 0 || state.lastFailureAt != null;
+    }
+
     /**
-     * Commits an accepted TOTP code. A confirmation changes the registration's status, and a
-     * success after failures resets their count, on the row; any other success leaves the row
-     * alone (its use goes to {@link CodeUses}, appended), as the lock held keeps the state read true.
+     * Commits an accepted TOTP code on the registration row, if it must change
+     * ({@link #changesRow}): a confirmation changes the status, a success after failures resets
+     * their count. Any other success leaves the row alone (its use goes to {@link CodeUses},
+     * appended). False if the row is no longer as read.
      */
     private boolean accept(UserId user, Factor factor, Purpose purpose, State state, long step, Instant now) {
-        if (purpose != Purpose.CONFIRM_REGISTRATION && state.failures == 0 && state.lastFailureAt == null) {
+        if (!changesRow(purpose, state)) {
             return true;
         }
-        String set = purpose == Purpose.CONFIRM_REGISTRATION ? ", r.status = :registered, r.confirmedAt = :now" : "";
-        var update = em.createQuery("update Registration r set r.lastStep = :step, r.failures = 0, "
+        // A confirmation's step is kept on the row; any other use's in CodeUses.
+        String set = purpose == Purpose.CONFIRM_REGISTRATION
+                ? ", r.lastStep = :step, r.status = :registered, r.confirmedAt = :now" : "";
+        var update = em.createQuery("update Registration r set r.failures = 0, "
                         + "r.lastFailureAt = null, r.lastUsedAt = :now" + set
                         + " where r.identityId = :id and r.factor = :factor and r.status = :status"
                         + " and r.createdAt = :createdAt and r.failures = :failures")
-                .setParameter("step", step)
                 .setParameter("now", now)
                 .setParameter("id", user.value())
                 .setParameter("factor", factor)
@@ -222,19 +265,28 @@ public class CodeVerifier {
                 .setParameter("createdAt", state.createdAt)
                 .setParameter("failures", state.failures);
         if (purpose == Purpose.CONFIRM_REGISTRATION) {
-            update.setParameter("registered", RegistrationStatus.REGISTERED);
+            update.setParameter("step", step).setParameter("registered", RegistrationStatus.REGISTERED);
         }
         return update.executeUpdate() == 1;
     }
 
+    /**
+     * Counts a failure on the registration read, if its count is still the one read (one
+     * conditional update, in plain JDBC: it is on every wrong code's path).
+     */
     private boolean countFailure(UserId user, Factor factor, State state, Instant now) {
-        return em.createQuery("update Registration r set r.failures = r.failures + 1, r.lastFailureAt = :now"
-                        + " where r.identityId = :id and r.factor = :factor and r.failures = :failures")
-                .setParameter("now", now)
-                .setParameter("id", user.value())
-                .setParameter("factor", factor)
-                .setParameter("failures", state.failures)
-                .executeUpdate() == 1;
+        return em.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("update registration"
+                    + " set failures = failures + 1, last_failure_at = ?"
+                    + " where identity_id = ? and factor = ? and created_at = ? and failures = ?")) {
+                update.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                update.setString(2, user.value());
+                update.setString(3, factor.name());
+                update.setObject(4, OffsetDateTime.ofInstant(state.createdAt, ZoneOffset.UTC));
+                update.setInt(5, state.failures);
+                return update.executeUpdate() == 1;
+            }
+        });
     }
 
     /** Key rotation: a secret still under the previous key moves to the current one. */
@@ -269,8 +321,7 @@ public class CodeVerifier {
                     + " (select max(u.step) from code_use u where u.bucket = any (?) and u.identity_id = r.identity_id"
                     + " and u.used_at >= r.created_at)"
                     + " from registration r where r.identity_id = ? and r.factor = ?")) {
-                query.setArray(1, CodeUses.buckets(connection,
-                        now.minusSeconds(3L * TotpParameters.MAX_TIME_STEP), now));
+                query.setArray(1, CodeUses.buckets(connection, now.minus(CodeUses.RECENT), now));
                 query.setString(2, user.value());
                 query.setString(3, factor.name());
                 try (ResultSet row = query.executeQuery()) {
