@@ -308,12 +308,14 @@ public final class StepUpBench {
                         + "grant per step-up.%n", KeycloakServer.home().getFileName(), keycloak.users(), keycloak.startSeconds()));
             }
             for (int size : SIZES) {
+                progress("seeding users up to %,d", size);
                 users.addAll(seeder.seed(size - users.size()));
                 boolean compare = keycloakSide != null && size == SIZES[0];
                 warmUp(stepUpSide);
                 if (compare) {
                     warmUp(keycloakSide);
                 }
+                progress("curve of accepted step-ups against clients at %,d users", size);
                 chart.line(String.format(Locale.ROOT, "StepUp, %,d users", size), curve(stepUpSide));
                 if (compare) {
                     chart.line(String.format(Locale.ROOT, "Keycloak, %,d users", keycloak.users()), curve(keycloakSide));
@@ -323,6 +325,7 @@ public final class StepUpBench {
                     List<Side> order = compare ? (round % 2 == 0 ? List.of(stepUpSide, keycloakSide) : List.of(keycloakSide, stepUpSide))
                             : List.of(stepUpSide);
                     for (Side side : order) {
+                        progress("round %d of %d at %,d users: %s", round + 1, ROUNDS, size, side.name());
                         rounds.add(roundOf(side));
                     }
                 }
@@ -336,6 +339,7 @@ public final class StepUpBench {
             double[] restarts = new double[restartCount];
             double[] keycloakRestarts = new double[restartCount];
             for (int round = 0; round < restartCount; round++) {
+                progress("restart %d of %d", round + 1, restartCount);
                 restarts[round] = stepUp.restart();
                 if (keycloak != null) {
                     keycloakRestarts[round] = keycloak.restart();
@@ -406,6 +410,7 @@ public final class StepUpBench {
      * {@code bench.warmup.rounds}, 20 by default).
      */
     private void warmUp(Side side) throws Exception {
+        progress("warming up %s", side.name());
         int most = Integer.getInteger("bench.warmup.rounds", 20);
         Duration wrong = Duration.ofSeconds(Long.getLong("bench.warmup.seconds", 6));
         Duration valid = Duration.ofMillis(Math.max(1000, wrong.toMillis() / 3));
@@ -421,6 +426,11 @@ public final class StepUpBench {
         }
         report.append(String.format(Locale.ROOT, "%s warmed up in %d rounds (%.0f wrong codes a second at the end).%n",
                 side.name(), round, best));
+    }
+
+    /** One line on standard error for each step of the bench, which runs for minutes. */
+    static void progress(String format, Object... arguments) {
+        System.err.printf(Locale.ROOT, "[bench %tT] %s%n", java.time.LocalTime.now(), String.format(Locale.ROOT, format, arguments));
     }
 
     /** Accepted step-ups a second at each of {@link #CLIENTS}. */
