@@ -847,11 +847,15 @@ public final class StepUpBench {
             }));
         }
         List<long[]> all = new ArrayList<>();
-        for (Future<long[]> future : futures) {
-            all.add(future.get());
+        try {
+            for (Future<long[]> future : futures) {
+                all.add(future.get());
+            }
+        } finally {
+            // A failed phase (the server gone, say) must end the bench, not leave its clients running.
+            pool.shutdownNow();
         }
         double seconds = Duration.between(begin, Instant.now()).toNanos() / 1e9;
-        pool.shutdown();
         long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         CpuAccount.Usage usage = cpu.since(cpuBefore, merged.length);
         if (merged.length == 0) {

@@ -22,7 +22,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -134,7 +133,8 @@ public class ApiTokens {
             query.setString(1, hash);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    lastUsedAt = rows.getObject(1, OffsetDateTime.class).toInstant();
+                    // getTimestamp, not getObject(.., OffsetDateTime.class): Payara's wrapper calls the latter by reflection.
+                    lastUsedAt = rows.getTimestamp(1).toInstant();
                     expirationDays = rows.getInt(2);
                     id = rows.getString(3);
                     username = rows.getString(4);

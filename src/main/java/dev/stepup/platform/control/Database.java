@@ -35,6 +35,9 @@ import org.flywaydb.core.api.output.MigrateResult;
             "fish.payara.is-connection-validation-required=true",
             "fish.payara.connection-validation-method=auto-commit",
             "fish.payara.fail-all-connections=true",
+            // One user for every connection: no matching of a free connection to the caller's
+            // credentials on every getConnection.
+            "fish.payara.match-connections=false",
             "fish.payara.max-wait-time-in-millis=${MPCONFIG=stepup.db.pool.max-wait-millis}"
         })
 @Startup

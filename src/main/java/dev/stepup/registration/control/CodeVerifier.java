@@ -18,6 +18,7 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -330,10 +331,11 @@ public class CodeVerifier {
                     }
                     long used = row.getLong(11);
                     long lastStep = row.wasNull() ? row.getLong(8) : Math.max(row.getLong(8), used);
-                    OffsetDateTime lastFailure = row.getObject(10, OffsetDateTime.class);
+                    // getTimestamp, not getObject(.., OffsetDateTime.class): Payara's wrapper calls the latter by reflection.
+                    Timestamp lastFailure = row.getTimestamp(10);
                     return new State(RegistrationStatus.valueOf(row.getString(1)), row.getString(2), row.getString(3),
                             new TotpParameters(HashFunction.valueOf(row.getString(4)), row.getInt(5), row.getInt(6)),
-                            row.getObject(7, OffsetDateTime.class).toInstant(), lastStep, row.getInt(9),
+                            row.getTimestamp(7).toInstant(), lastStep, row.getInt(9),
                             lastFailure == null ? null : lastFailure.toInstant());
                 }
             }
