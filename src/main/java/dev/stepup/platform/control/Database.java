@@ -59,8 +59,9 @@ public class Database {
                 .locations("classpath:db/migration", "classpath:db/" + vendor())
                 .load()
                 .migrate();
-        LOG.info(() -> "Database schema at version " + result.targetSchemaVersion
-                + " (" + result.migrationsExecuted + " migrations applied now)");
+        // Flyway names no target version when nothing was applied: the version is the initial one then.
+        String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+        LOG.info(() -> "Database schema at version " + version + " (" + result.migrationsExecuted + " migrations applied now)");
     }
 
     /** Whether a pooled connection answers within {@code seconds}: the readiness check. */
