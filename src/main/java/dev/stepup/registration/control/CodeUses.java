@@ -179,9 +179,10 @@ public class CodeUses {
 
     /**
      * Records a use as {@link #record} does, if the registration made at {@code registeredAt}
-     * is still there and no code of time step {@code step} or later was used since it was made;
-     * false, writing nothing, otherwise. One statement. The caller holds the user's lock, so no
-     * other use or removal can come between this check and the commit.
+     * is still there with no failure counted, and no code of time step {@code step} or later
+     * was used since it was made; false, writing nothing, otherwise. One statement. The caller
+     * holds the user's lock, so no other use, and no removal of the registration, can come
+     * between this check and the commit.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean recordIfUnused(UserId user, Factor factor, Instant registeredAt, long step, Instant at,
@@ -191,7 +192,7 @@ public class CodeUses {
                     "insert into code_use (bucket, identity_id, step, used_at, credential)"
                             + " select ?, r.identity_id, ?, ?, ? from registration r"
                             + " where r.identity_id = ? and r.factor = ? and r.status = 'REGISTERED'"
-                            + " and r.created_at = ? and r.last_step < ?"
+                            + " and r.created_at = ? and r.last_step < ? and r.failures = 0 and r.last_failure_at is null"
                             + " and not exists (select 1 from code_use u where u.bucket = any (?)"
                             + " and u.identity_id = r.identity_id and u.step >= ? and u.used_at >= r.created_at)")) {
                 insert.setLong(1, bucket(at));

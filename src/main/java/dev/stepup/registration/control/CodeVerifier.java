@@ -40,9 +40,11 @@ import org.hibernate.Session;
  * time step to {@link CodeUses} only if no code of that step or later was used meanwhile (a
  * confirmation, or a success after failures, updates the row instead, on a state read again
  * under the lock). A recovery code is checked under the lock from the start and used by
- * deleting its row. Every write asserts the state read (the count unchanged, the registration
- * the same), so that a concurrent attempt or an administrator's reset makes the check run again
- * on the fresh state. Every attempt is counted before its result is told.
+ * deleting its row. The writes of a TOTP code assert the state read (the registration the same,
+ * the count unchanged: a failure counted meanwhile sends a matching code back to the throttle),
+ * so that a concurrent attempt or an administrator's reset makes the check run again on the
+ * fresh state; failures queue on the row, so at most one uncommitted failure can go unseen.
+ * Every attempt is counted before its result is told.
  */
 @ApplicationScoped
 public class CodeVerifier {
@@ -116,7 +118,7 @@ public class CodeVerifier {
         }
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Instant now = clock.instant();
-            State state = load(user, factor);
+            State state = load(user, factor, now);
             if (state == null || !applies(state, purpose, now)) {
                 return new Verification.NotRegistered();
             }
@@ -183,13 +185,24 @@ public class CodeVerifier {
             if (readUnlocked && changesRow(purpose, state)) {
                 return Optional.empty(); // the row is written only on a state read under the lock
             }
-            if (accept(user, factor, purpose, state, match.step(), now)
-                    && (purpose == Purpose.CONFIRM_REGISTRATION
-                        || uses.recordIfUnused(user, factor, state.createdAt, match.step(), now, credential))) {
-                reencryptIfOld(user, factor, state);
-                verified.fire(new OtpVerified(actor, user, purpose, StepUpFactor.TOTP, OtpVerified.Outcome.SUCCESS));
-                return Optional.of(new Verification.Accepted(match.step()));
+            if (!accept(user, factor, purpose, state, match.step(), now)) {
+                return Optional.empty();
             }
+            // The use is recorded only if the registration is still the one read, with no
+            // failure counted since (a wrong code counted meanwhile sends this round back to the
+            // throttle), and no code of this step or later used since.
+            if (purpose != Purpose.CONFIRM_REGISTRATION
+                    && !uses.recordIfUnused(user, factor, state.createdAt, match.step(), now, credential)) {
+                if (changesRow(purpose, state)) {
+                    // The row was reset on a state read under the lock, which nothing else can
+                    // change before the commit: fail closed rather than keep the reset.
+                    throw new IllegalStateException("A registration changed under its user's lock");
+                }
+                return Optional.empty();
+            }
+            reencryptIfOld(user, factor, state);
+            verified.fire(new OtpVerified(actor, user, purpose, StepUpFactor.TOTP, OtpVerified.Outcome.SUCCESS));
+            return Optional.of(new Verification.Accepted(match.step()));
         } else if (countFailure(user, factor, state, now)) {
             verified.fire(new OtpVerified(actor, user, purpose, StepUpFactor.TOTP,
                     match.replayed() ? OtpVerified.Outcome.REPLAYED : OtpVerified.Outcome.FAILED));
@@ -314,8 +327,7 @@ public class CodeVerifier {
      * within one step of now, so a use that could still conflict was recorded in the last three
      * steps (at most six minutes), and counts only if made since this registration was.
      */
-    private State load(UserId user, Factor factor) {
-        Instant now = clock.instant();
+    private State load(UserId user, Factor factor, Instant now) {
         return em.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement query = connection.prepareStatement("select r.status, r.secret_ciphertext, r.key_id,"
                     + " r.hash_function, r.digits, r.time_step, r.created_at, r.last_step, r.failures, r.last_failure_at,"
