@@ -42,18 +42,6 @@ public class ApiToken {
         this.lastUsedAt = now;
     }
 
-    public UserId identityId() {
-        return new UserId(identityId);
-    }
-
-    public Instant lastUsedAt() {
-        return lastUsedAt;
-    }
-
-    public boolean isExpired(Instant now) {
-        return isExpired(lastUsedAt, expirationDays, now);
-    }
-
     /** Whether a token last used at {@code lastUsedAt} that lives {@code expirationDays} unused has expired by {@code now}. */
     public static boolean isExpired(Instant lastUsedAt, int expirationDays, Instant now) {
         return !now.isBefore(lastUsedAt.plus(Duration.ofDays(expirationDays)));
