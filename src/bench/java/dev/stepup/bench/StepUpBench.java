@@ -654,15 +654,15 @@ public final class StepUpBench {
     }
 
     /**
-     * The README's small-footprint JVM options ({@code -Xmx256m}, the serial collector, the C1
-     * compiler only, a 64 MB code cache, 512 KB thread stacks), then
+     * The README's small-footprint JVM options ({@code -Xmx256m}, the serial collector, a
+     * 96 MB code cache, 512 KB thread stacks, glibc's heap trimmed every 5 s), then
      * {@code -Dbench.server.jvm=...} (this build's server) or {@code -Dbench.versus.jvm=...}
      * (the other), split at spaces; a later option wins (for example a flight recording, or
-     * {@code -XX:TieredStopAtLevel=4} for C2 as well).
+     * {@code -XX:TieredStopAtLevel=1} for the C1 compiler only).
      */
     private static List<String> jvmOptions(String property) {
-        return withOptionsOf(property, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:ReservedCodeCacheSize=64m", "-Xss512k");
+        return withOptionsOf(property, "-Xmx256m", "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=96m", "-Xss512k",
+                "-XX:TrimNativeHeapInterval=5000");
     }
 
     private void header() throws IOException {
