@@ -61,9 +61,10 @@ final class Chart {
                 .append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%d\" transform=\"rotate(-90 16 %d)\" text-anchor=\"middle\">"
                         + "accepted step-ups a second</text>%n", TOP + plotHeight / 2, TOP + plotHeight / 2));
         int colour = 0;
+        int ours = 0;
         for (Map.Entry<String, double[]> line : lines.entrySet()) {
-            // StepUp's lines in blues, the other system's in orange.
-            String stroke = line.getKey().startsWith("StepUp") ? COLOURS[colour % 2] : COLOURS[2];
+            // StepUp's lines in blues (one shade per size), the other system's in orange.
+            String stroke = line.getKey().startsWith("StepUp") ? COLOURS[ours++ % 2] : COLOURS[2];
             StringBuilder points = new StringBuilder();
             double[] rates = line.getValue();
             for (int i = 0; i < rates.length; i++) {
