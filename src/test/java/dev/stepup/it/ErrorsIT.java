@@ -260,6 +260,19 @@ class ErrorsIT {
     }
 
     @Test
+    void aWrongTypeInAWholeNumberFieldNamesTheField() {
+        String tokens = "/api/users/" + users.create().userId() + "/tokens";
+        for (String value : List.of("\"ninety\"", "\"1.5\"", "true", "[30]", "{}", "1.5")) {
+            Api.Reply reply = users.admin().post(tokens, "{\"tokenExpirationDays\":" + value + "}");
+            reply.assertError(400, "REQ-0001");
+            assertThat(reply.json().get("details")).as(value + ": " + reply).isEqualTo(Json.createObjectBuilder()
+                    .add("field", "tokenExpirationDays").build());
+        }
+        Api.Reply asText = users.admin().post(tokens, "{\"tokenExpirationDays\":\"30\"}");
+        assertThat(asText.status()).as("a numeric string, which the contract accepts: " + asText).isEqualTo(200);
+    }
+
+    @Test
     void aCookieHeaderJaxRsCannotParseIsNoCompletionId() {
         Users.Identity plain = users.create();
         Api.Reply reply = api.token(plain.token()).header("Cookie", "$Version=x")

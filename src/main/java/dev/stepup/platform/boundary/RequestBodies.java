@@ -85,7 +85,16 @@ public class RequestBodies {
      * text field as text ({@code "username": 5} would make the user "5"), and truncates 1.5
      * to 1 for an integer field. Both are a wrong JSON type, refused here. Integral means
      * scale 0, so {@code 1e3} is refused too, and nothing with an exponent is ever expanded.
+     * Anything else in a whole-number field but a string of digits (which the contract
+     * accepts) is refused here too, so the answer names the field.
      */
+    private static boolean isWholeNumber(JsonValue value) {
+        if (value instanceof JsonNumber number) {
+            return number.isIntegral();
+        }
+        return value instanceof JsonString text && text.getString().matches("-?[0-9]+");
+    }
+
     private static void requireDeclaredTypes(JsonObject object, Class<?> type) {
         if (!type.isRecord()) {
             return;
@@ -98,7 +107,7 @@ public class RequestBodies {
                 throw ApiException.badRequest(name + " must be a JSON string", Map.of("field", name));
             }
             boolean whole = field == Integer.class || field == int.class || field == Long.class || field == long.class;
-            if (whole && value instanceof JsonNumber number && !number.isIntegral()) {
+            if (whole && value != null && value != JsonValue.NULL && !isWholeNumber(value)) {
                 throw ApiException.badRequest(name + " must be a whole number", Map.of("field", name));
             }
         }
