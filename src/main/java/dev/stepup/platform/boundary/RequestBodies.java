@@ -18,6 +18,7 @@ import java.lang.reflect.RecordComponent;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads a JSON request body into a request record and validates it. Resources take the
@@ -27,6 +28,8 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class RequestBodies {
+
+    private static final Pattern DIGITS = Pattern.compile("[-+]?[0-9]+");
 
     private final Jsonb jsonb = JsonbBuilder.create();
 
@@ -88,13 +91,6 @@ public class RequestBodies {
      * Anything else in a whole-number field but a string of digits (which the contract
      * accepts) is refused here too, so the answer names the field.
      */
-    private static boolean isWholeNumber(JsonValue value) {
-        if (value instanceof JsonNumber number) {
-            return number.isIntegral();
-        }
-        return value instanceof JsonString text && text.getString().matches("-?[0-9]+");
-    }
-
     private static void requireDeclaredTypes(JsonObject object, Class<?> type) {
         if (!type.isRecord()) {
             return;
@@ -103,13 +99,24 @@ public class RequestBodies {
             String name = component.getName();
             Class<?> field = component.getType();
             JsonValue value = object.get(name);
-            if (field == String.class && value != null && value != JsonValue.NULL && !(value instanceof JsonString)) {
+            if (value == null || value == JsonValue.NULL) {
+                continue;
+            }
+            if (field == String.class && !(value instanceof JsonString)) {
                 throw ApiException.badRequest(name + " must be a JSON string", Map.of("field", name));
             }
             boolean whole = field == Integer.class || field == int.class || field == Long.class || field == long.class;
-            if (whole && value != null && value != JsonValue.NULL && !isWholeNumber(value)) {
+            if (whole && !isWholeNumber(value)) {
                 throw ApiException.badRequest(name + " must be a whole number", Map.of("field", name));
             }
         }
+    }
+
+    /** An integral JSON number, or a string of digits with an optional sign (JSON-B parses it). */
+    private static boolean isWholeNumber(JsonValue value) {
+        if (value instanceof JsonNumber number) {
+            return number.isIntegral();
+        }
+        return value instanceof JsonString text && DIGITS.matcher(text.getString()).matches();
     }
 }
