@@ -278,7 +278,20 @@ public final class StepUpBench {
     }
 
     /** The medians over the rounds at one size, for one system. */
-    record Costs(Measured valid, Measured wrong, Result bare, double restartSeconds, long rssMb) {
+    record Costs(Measured valid, Measured wrong, Result bare, Restart restart, long rssMb) {
+    }
+
+    /** The medians over the restarts: seconds to ready, and the server's CPU seconds by then (all, the JIT compilers', C2's). */
+    record Restart(double seconds, double cpuSeconds, double compilerSeconds, double c2Seconds) {
+
+        static final Restart NONE = new Restart(0, 0, 0, 0);
+
+        static Restart medianOf(double[] seconds, List<CpuAccount.Threads> cpu) {
+            return seconds.length == 0 ? NONE : new Restart(median(seconds),
+                    median(cpu.stream().mapToDouble(CpuAccount.Threads::seconds).toArray()),
+                    median(cpu.stream().mapToDouble(CpuAccount.Threads::compilerSeconds).toArray()),
+                    median(cpu.stream().mapToDouble(CpuAccount.Threads::c2Seconds).toArray()));
+        }
     }
 
     void run() throws Exception {
@@ -338,20 +351,24 @@ public final class StepUpBench {
             int restartCount = Integer.getInteger("bench.restarts", ROUNDS);
             double[] restarts = new double[restartCount];
             double[] keycloakRestarts = new double[restartCount];
+            List<CpuAccount.Threads> restartCpu = new ArrayList<>();
+            List<CpuAccount.Threads> keycloakRestartCpu = new ArrayList<>();
             for (int round = 0; round < restartCount; round++) {
                 progress("restart %d of %d", round + 1, restartCount);
                 restarts[round] = stepUp.restart();
+                restartCpu.add(CpuAccount.threads(stepUp.server().pid()));
                 if (keycloak != null) {
                     keycloakRestarts[round] = keycloak.restart();
+                    keycloakRestartCpu.add(CpuAccount.threads(keycloak.pid()));
                 }
             }
             int last = SIZES[SIZES.length - 1];
             Costs lastCosts = ours.get(last);
             ours.put(last, new Costs(lastCosts.valid(), lastCosts.wrong(), lastCosts.bare(),
-                    restartCount == 0 ? 0 : median(restarts), lastCosts.rssMb()));
+                    Restart.medianOf(restarts, restartCpu), lastCosts.rssMb()));
             if (theirs != null) {
                 theirs = new Costs(theirs.valid(), theirs.wrong(), theirs.bare(),
-                        restartCount == 0 ? 0 : median(keycloakRestarts), theirs.rssMb());
+                        Restart.medianOf(keycloakRestarts, keycloakRestartCpu), theirs.rssMb());
             }
             if (LISTING) {
                 listing(stepUp.database());
@@ -460,7 +477,7 @@ public final class StepUpBench {
         List<Round> own = rounds.stream().filter(r -> r.side() == side).toList();
         return new Costs(medianMeasured(own.stream().map(Round::valid).toList()),
                 medianMeasured(own.stream().map(Round::wrong).toList()),
-                side.bare() ? medianResult(own.stream().map(Round::bare).toList()) : null, 0,
+                side.bare() ? medianResult(own.stream().map(Round::bare).toList()) : null, Restart.NONE,
                 own.stream().mapToLong(Round::rssMb).max().orElse(0));
     }
 
@@ -543,12 +560,19 @@ public final class StepUpBench {
         row(ours, theirs, "PostgreSQL CPU ms per wrong", c -> c.wrong().result().cpu().databaseMillis(), "%.2f", "≤ 0.6");
         row(ours, theirs, "WAL bytes per wrong, from a checkpoint", c -> c.wrong().walBytes(), "%.0f", "");
         row(ours, theirs, "valid p50 ms", c -> c.valid().result().p50Millis(), "%.1f", "");
-        row(ours, theirs, "restart to ready s (median)", c -> c.restartSeconds() == 0 ? Double.NaN : c.restartSeconds(), "%.1f",
-                "≤ Keycloak's");
+        row(ours, theirs, "restart to ready s (median)", c -> restartFigure(c, Restart::seconds), "%.1f", "≤ Keycloak's");
+        row(ours, theirs, "restart: server CPU s by ready", c -> restartFigure(c, Restart::cpuSeconds), "%.1f", "");
+        row(ours, theirs, "restart: of it the JIT compilers'", c -> restartFigure(c, Restart::compilerSeconds), "%.1f", "");
+        row(ours, theirs, "restart: of it C2's", c -> restartFigure(c, Restart::c2Seconds), "%.1f", "");
         row(ours, theirs, "RSS under load MB", c -> c.rssMb(), "%.0f", "≤ 512");
         long unexpected = ours.values().stream().mapToLong(c -> c.valid().result().unexpected() + c.wrong().result().unexpected()).sum()
                 + (theirs == null ? 0 : theirs.valid().result().unexpected() + theirs.wrong().result().unexpected());
         report.append(String.format(Locale.ROOT, "%nUnexpected answers over all measured phases: %d.%n", unexpected));
+    }
+
+    /** A restart figure, or none (NaN: an empty cell) at a size where no restart was measured. */
+    private static double restartFigure(Costs costs, java.util.function.ToDoubleFunction<Restart> figure) {
+        return costs.restart().seconds() == 0 ? Double.NaN : figure.applyAsDouble(costs.restart());
     }
 
     private void row(Map<Integer, Costs> ours, Costs theirs, String figure, java.util.function.ToDoubleFunction<Costs> value,
