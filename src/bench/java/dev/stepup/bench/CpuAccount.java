@@ -70,17 +70,20 @@ final class CpuAccount {
         return postmaster[0] + postmaster[1] + postmaster[2] + postmaster[3] + children;
     }
 
-    /** A process's CPU seconds so far, and of them its JIT compiler threads' (C1 and C2) and C2's alone. */
+    /**
+     * A process's CPU seconds so far (all its threads, ended ones included), and of them its
+     * live JIT compiler threads' (C1 and C2) and C2's alone.
+     */
     record Threads(double seconds, double compilerSeconds, double c2Seconds) {
     }
 
     /**
      * Where a process's CPU time went by thread, from {@code /proc/<pid>/task/<tid>/stat}:
      * HotSpot names its compiler threads "C1 CompilerThreadN" and "C2 CompilerThreadN" (cut
-     * to 15 characters). Taken at ready, it shows what a start spent compiling.
+     * to 15 characters). HotSpot may stop a compiler thread it no longer needs; its time then
+     * counts in the process's total only. Taken at ready, it shows what a start spent compiling.
      */
     static Threads threads(long pid) throws IOException {
-        double seconds = 0;
         double compilers = 0;
         double c2 = 0;
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
@@ -94,7 +97,6 @@ final class CpuAccount {
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                 List<String> fields = List.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
                 double own = (Long.parseLong(fields.get(11)) + Long.parseLong(fields.get(12))) * NANOS_PER_TICK / 1e9;
-                seconds += own;
                 if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
                     compilers += own;
                 }
@@ -103,7 +105,7 @@ final class CpuAccount {
                 }
             }
         }
-        return new Threads(seconds, compilers, c2);
+        return new Threads(own(Long.toString(pid)) * NANOS_PER_TICK / 1e9, compilers, c2);
     }
 
     /** User and system ticks of a process itself; 0 once it has ended. */

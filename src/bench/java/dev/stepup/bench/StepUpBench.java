@@ -281,7 +281,10 @@ public final class StepUpBench {
     record Costs(Measured valid, Measured wrong, Result bare, Restart restart, long rssMb) {
     }
 
-    /** The medians over the restarts: seconds to ready, and the server's CPU seconds by then (all, the JIT compilers', C2's). */
+    /**
+     * The medians over the restarts, each figure's median taken on its own: seconds to ready,
+     * and the server's CPU seconds read just after ready (all, the JIT compiler threads', C2's).
+     */
     record Restart(double seconds, double cpuSeconds, double compilerSeconds, double c2Seconds) {
 
         static final Restart NONE = new Restart(0, 0, 0, 0);
@@ -561,9 +564,9 @@ public final class StepUpBench {
         row(ours, theirs, "WAL bytes per wrong, from a checkpoint", c -> c.wrong().walBytes(), "%.0f", "");
         row(ours, theirs, "valid p50 ms", c -> c.valid().result().p50Millis(), "%.1f", "");
         row(ours, theirs, "restart to ready s (median)", c -> restartFigure(c, Restart::seconds), "%.1f", "≤ Keycloak's");
-        row(ours, theirs, "restart: server CPU s by ready", c -> restartFigure(c, Restart::cpuSeconds), "%.1f", "");
-        row(ours, theirs, "restart: of it the JIT compilers'", c -> restartFigure(c, Restart::compilerSeconds), "%.1f", "");
-        row(ours, theirs, "restart: of it C2's", c -> restartFigure(c, Restart::c2Seconds), "%.1f", "");
+        row(ours, theirs, "restart: server CPU s at ready (median)", c -> restartFigure(c, Restart::cpuSeconds), "%.1f", "");
+        row(ours, theirs, "restart: of it JIT compiler threads' CPU s", c -> restartFigure(c, Restart::compilerSeconds), "%.1f", "");
+        row(ours, theirs, "restart: of it C2 threads' CPU s", c -> restartFigure(c, Restart::c2Seconds), "%.1f", "");
         row(ours, theirs, "RSS under load MB", c -> c.rssMb(), "%.0f", "≤ 512");
         long unexpected = ours.values().stream().mapToLong(c -> c.valid().result().unexpected() + c.wrong().result().unexpected()).sum()
                 + (theirs == null ? 0 : theirs.valid().result().unexpected() + theirs.wrong().result().unexpected());
