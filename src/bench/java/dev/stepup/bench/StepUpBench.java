@@ -425,9 +425,10 @@ public final class StepUpBench {
     /**
      * Load until the rate stops rising: rounds of wrong codes ({@code bench.warmup.seconds}, 6
      * by default) and a few valid ones (a third of that; valid codes are scarce, one per user
-     * and time step) at the cost table's client count, until a round's wrong codes go less
-     * than 3 % faster than the best round before (at least three rounds, at most
-     * {@code bench.warmup.rounds}, 20 by default).
+     * and time step) at the cost table's client count, until two rounds in a row answer wrong
+     * codes less than 3 % faster than the best round before them (at least three rounds, at
+     * most {@code bench.warmup.rounds}, 20 by default). Two, not one: on the shared machine one
+     * slow round ended a warm-up before the JIT had finished.
      */
     private void warmUp(Side side) throws Exception {
         progress("warming up %s", side.name());
@@ -435,11 +436,13 @@ public final class StepUpBench {
         Duration wrong = Duration.ofSeconds(Long.getLong("bench.warmup.seconds", 6));
         Duration valid = Duration.ofMillis(Math.max(1000, wrong.toMillis() / 3));
         double best = 0;
+        int flat = 0;
         int round = 0;
         for (; round < most; round++) {
             side.bench().load(COST_CLIENTS, valid, validRequests(validQueue(side.users()), side.stepUp()), side.accepted());
             double rate = side.wrong(COST_CLIENTS, wrong).perSecond();
-            if (round >= 3 && rate < best * 1.03) {
+            flat = rate < best * 1.03 ? flat + 1 : 0;
+            if (round >= 3 && flat >= 2) {
                 break;
             }
             best = Math.max(best, rate);

@@ -1,0 +1,129 @@
+package dev.stepup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's production start, {@code server-config/stepup-start}, on PostgreSQL, as an
+ * operator runs it: a version's first start records a class-data archive and moves the WAR's
+ * libraries onto the server's class path, and the server that then starts from the stored
+ * deployment with the archive, as every later start does, serves step-ups. Its server, state directory and database are this class's own, so
+ * it runs beside the classes of the shared server: those of WildFly (the POM's failsafe
+ * configuration), where fewer servers start at the same time.
+ */
+class ProductionStartIT {
+
+    static final Duration READY = Duration.ofSeconds(300);
+
+    static Database database;
+    static Path directory;
+
+    @BeforeAll
+    static void prepare() throws IOException {
+        database = Database.create();
+        directory = Files.createTempDirectory("stepup-production-start");
+    }
+
+    @AfterAll
+    static void remove() {
+        ServerProcess.deleteTree(directory);
+    }
+
+    @Test
+    void aVersionsFirstStartSplitsTheWarAndRecordsAnArchiveAndTheServerThenServesStepUps() throws Exception {
+        try (ServerProcess server = start("production-start", Ports.free())) {
+            String started = Waits.until(READY, "the recording run to end and the server to start with its archive",
+                    () -> log(server), log -> log.contains("starting with the class-data archive")
+                            || log.contains("Exception while deploying") || !server.isAlive());
+            assertThat(started).as("the log").doesNotContain("Exception while deploying");
+            server.awaitReady(READY);
+            assertThat(log(server)).contains("no class-data archive yet; a recording run makes one first");
+
+            Path version = versionDirectory();
+            // Hibernate, Flyway, the PostgreSQL driver and the rest on the class path; the
+            // libraries Payara's runtime has copies of stay in the WAR's copy.
+            assertThat(names(version.resolve("lib")))
+                    .anyMatch(name -> name.startsWith("hibernate-core-"))
+                    .anyMatch(name -> name.startsWith("flyway-core-"))
+                    .anyMatch(name -> name.startsWith("postgresql-"))
+                    .noneMatch(name -> name.startsWith("h2-") || name.startsWith("jackson-"));
+            assertThat(warLibraries(version.resolve("app").resolve("stepup.war")))
+                    .anyMatch(name -> name.startsWith("h2-"))
+                    .anyMatch(name -> name.startsWith("jackson-databind-"))
+                    .anyMatch(name -> name.startsWith("nimbus-jose-jwt-"))
+                    .noneMatch(name -> name.startsWith("hibernate-core-") || name.startsWith("postgresql-"));
+            assertThat(mapped(server)).as("the server maps its class-data archive").contains(version.resolve("classes.jsa").toString());
+
+            Enrolled user = Enrolled.create(new Users(server.api(), database));
+            assertThat(user.stepUpResult(user.nextCode())).isEqualTo("SUCCESS");
+            assertThat(user.stepUpResult(user.totp().wrongCode())).isEqualTo("FAILED");
+        }
+    }
+
+    private static ServerProcess start(String name, int port) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("STEPUP_DB_URL", database.url());
+        environment.put("STEPUP_DB_USER", "postgres");
+        environment.put("STEPUP_DB_PASSWORD", "unused");
+        environment.put("STEPUP_BOOTSTRAP_ADMIN_TOKEN", TestDatabase.ADMIN_TOKEN);
+        environment.put("STEPUP_SECRET_KEY", TestDatabase.SECRET_KEY);
+        environment.put("STEPUP_DATA_DIR", directory.resolve("data").toString());
+        environment.put("STEPUP_STATE_DIR", directory.resolve("state").toString());
+        environment.put("STEPUP_WAR", Path.of(System.getProperty("stepup.war", "target/stepup.war")).toAbsolutePath().toString());
+        environment.put("STEPUP_PAYARA_JAR",
+                Path.of(System.getProperty("payara.microJar", "target/payara-micro.jar")).toAbsolutePath().toString());
+        // C1 alone, as the other test servers (ServerProcess.TEST_JVM); the JDK of the tests.
+        environment.put("STEPUP_JAVA_OPTS", "-XX:TieredStopAtLevel=1");
+        environment.put("JAVA_HOME", System.getProperty("java.home"));
+        return ServerProcess.startCommand(name, environment, directory, port,
+                List.of("bash", Path.of("server-config", "stepup-start").toAbsolutePath().toString(), "--port", Integer.toString(port)));
+    }
+
+    /** The one version directory in the state directory (a version is keyed by WAR, JDK, options...). */
+    private static Path versionDirectory() throws IOException {
+        try (Stream<Path> entries = Files.list(directory.resolve("state"))) {
+            List<Path> versions = entries.filter(Files::isDirectory).toList();
+            assertThat(versions).hasSize(1);
+            return versions.get(0);
+        }
+    }
+
+    private static List<String> names(Path folder) throws IOException {
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.map(path -> path.getFileName().toString()).toList();
+        }
+    }
+
+    private static List<String> warLibraries(Path war) throws IOException {
+        try (ZipFile zip = new ZipFile(war.toFile())) {
+            return zip.stream().map(entry -> entry.getName())
+                    .filter(name -> name.startsWith("WEB-INF/lib/") && name.endsWith(".jar"))
+                    .map(name -> name.substring("WEB-INF/lib/".length())).toList();
+        }
+    }
+
+    private static String log(ServerProcess server) {
+        try {
+            return Files.readString(server.log());
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The files the server's process has mapped (the script's bash became the JVM by exec). */
+    private static String mapped(ServerProcess server) throws IOException {
+        return Files.readString(Path.of("/proc", Long.toString(server.pid()), "maps"));
+    }
+}
