@@ -101,11 +101,13 @@ public final class StepUpBench {
         private final int port;
         /** The production launcher script, or null for a plain {@code java -jar} start. */
         private final Path launcher;
+        /** Where the launcher's options come from: {@code bench.server} (this build) or {@code bench.versus}. */
+        private final String options;
         private ServerProcess server;
         private double startSeconds;
 
         Started(String name, Path war, List<String> jvm, List<String> micro, Map<String, String> environment, Path work,
-                String database, Path launcher) throws Exception {
+                String database, Path launcher, String options) throws Exception {
             this.name = name;
             this.war = war;
             this.jvm = jvm;
@@ -115,6 +117,7 @@ public final class StepUpBench {
             this.database = database;
             this.port = Ports.free();
             this.launcher = launcher;
+            this.options = options;
             launch();
         }
 
@@ -131,11 +134,12 @@ public final class StepUpBench {
         /**
          * The README's production start, {@code server-config/stepup-start}: its own JVM options,
          * post-boot commands and logging, a state directory of this server's, and the options
-         * the bench adds ({@code bench.server.jvm}, {@code bench.server.args}).
+         * the bench adds ({@code bench.server.jvm}, {@code bench.server.args} and
+         * {@code bench.server.env}, {@code NAME=value} words; or those of {@code bench.versus}).
          */
         private List<String> launcherCommand() {
             List<String> command = new ArrayList<>(List.of("bash", launcher.toString(), "--port", Integer.toString(port)));
-            command.addAll(microOptions("bench.server.args"));
+            command.addAll(microOptions(options + ".args"));
             return command;
         }
 
@@ -146,7 +150,14 @@ public final class StepUpBench {
                     .toString());
             launch.put("STEPUP_STATE_DIR", work.resolve("state").toString());
             launch.put("JAVA_HOME", System.getProperty("java.home"));
-            launch.put("STEPUP_JAVA_OPTS", System.getProperty("bench.server.jvm", ""));
+            launch.put("STEPUP_JAVA_OPTS", System.getProperty(options + ".jvm", ""));
+            for (String setting : withOptionsOf(options + ".env")) {
+                int equals = setting.indexOf('=');
+                if (equals <= 0) {
+                    throw new IllegalArgumentException(options + ".env takes NAME=value words, not " + setting);
+                }
+                launch.put(setting.substring(0, equals), setting.substring(equals + 1));
+            }
             return launch;
         }
 
@@ -168,6 +179,24 @@ public final class StepUpBench {
                 Thread.sleep(500);
             }
             System.err.println("No class-data archive after 3 minutes: restarts are measured without it");
+        }
+
+        /**
+         * Waits until the launcher's first start has made its archive and the server that maps it
+         * is ready (the recording run answers for a few seconds before it is stopped).
+         */
+        void awaitArchivedServer() throws Exception {
+            if (launcher == null) {
+                return;
+            }
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
+            while (!Files.readString(server.log()).contains("starting with the class-data archive")) {
+                if (Instant.now().isAfter(deadline) || !server.isAlive()) {
+                    throw new IllegalStateException(name + ": no start with the class-data archive; log " + server.log());
+                }
+                Thread.sleep(500);
+            }
+            server.awaitReady(Duration.ofSeconds(240));
         }
 
         /** Stops the server and starts it again on the same database; the seconds to ready. */
@@ -197,10 +226,6 @@ public final class StepUpBench {
         }
     }
 
-    private Started start(String name, Path war) throws Exception {
-        return start(name, war, jvmOptions("bench.server.jvm"), microOptions("bench.server.args"));
-    }
-
     /**
      * The README's small-footprint Payara Micro option, at most 16 request threads, then
      * {@code -Dbench.server.args=...} (this build) or {@code -Dbench.versus.args=...} (the
@@ -221,10 +246,11 @@ public final class StepUpBench {
     }
 
     private Started start(String name, Path war, List<String> jvmOptions, List<String> microOptions) throws Exception {
-        return start(name, war, jvmOptions, microOptions, null);
+        return start(name, war, jvmOptions, microOptions, null, "bench.server");
     }
 
-    private Started start(String name, Path war, List<String> jvmOptions, List<String> microOptions, Path launcher) throws Exception {
+    private Started start(String name, Path war, List<String> jvmOptions, List<String> microOptions, Path launcher,
+                          String options) throws Exception {
         String database = "stepup_bench_" + System.currentTimeMillis();
         sql("postgres", "create database " + database);
         databaseName = database;
@@ -239,7 +265,7 @@ public final class StepUpBench {
                 "STEPUP_THROTTLE_THRESHOLD", "1000000000",
                 // As the README's small-footprint start: glibc keeps two malloc arenas, not one per thread.
                 "MALLOC_ARENA_MAX", "2");
-        return new Started(name, war, jvmOptions, microOptions, environment, work, database, launcher);
+        return new Started(name, war, jvmOptions, microOptions, environment, work, database, launcher, options);
     }
 
     /** Users at each size: the bench seeds up to each in turn and measures every phase there. */
@@ -312,7 +338,8 @@ public final class StepUpBench {
         Map<Integer, Costs> ours = new java.util.LinkedHashMap<>();
         Costs theirs = null;
         Chart chart = new Chart("Accepted step-ups a second (" + PHASE.toSeconds() + " s phases, this machine)", CLIENTS);
-        try (Started stepUp = start("bench", war, jvmOptions("bench.server.jvm"), productionOptions(), LAUNCHER ? launcher() : null);
+        try (Started stepUp = start("bench", war, jvmOptions("bench.server.jvm"), productionOptions(), LAUNCHER ? launcher() : null,
+                "bench.server");
              KeycloakServer keycloak = KEYCLOAK ? KeycloakServer.start(KeycloakServer.home(), SIZES[0], Ports.free()) : null) {
             stepUp.awaitClassArchive();
             List<Enrolled> users = new ArrayList<>();
@@ -614,8 +641,19 @@ public final class StepUpBench {
         int rounds = Integer.getInteger("bench.rounds", 3);
         StepUpBench self = new StepUpBench();
         StepUpBench other = new StepUpBench();
-        try (Started a = self.start("this", Path.of(System.getProperty("stepup.war", "target/stepup.war")).toAbsolutePath());
-             Started b = other.start("versus", otherWar, jvmOptions("bench.versus.jvm"), microOptions("bench.versus.args"))) {
+        // -Dbench.versus.launcher=true: both through server-config/stepup-start, each with its own
+        // options; the other through a copy in -Dbench.versus.serverConfig=<folder> if given (its
+        // post-boot file with another internal port than 8081, say: the two run side by side).
+        Path launcher = Boolean.getBoolean("bench.versus.launcher") ? launcher() : null;
+        String otherConfig = System.getProperty("bench.versus.serverConfig", "");
+        Path otherLauncher = launcher == null || otherConfig.isBlank() ? launcher
+                : Path.of(otherConfig, "stepup-start").toAbsolutePath();
+        try (Started a = self.start("this", Path.of(System.getProperty("stepup.war", "target/stepup.war")).toAbsolutePath(),
+                     jvmOptions("bench.server.jvm"), microOptions("bench.server.args"), launcher, "bench.server");
+             Started b = other.start("versus", otherWar, jvmOptions("bench.versus.jvm"), microOptions("bench.versus.args"),
+                     otherLauncher, "bench.versus")) {
+            a.awaitArchivedServer();
+            b.awaitArchivedServer();
             self.header();
             self.report.append("\nThis build (").append(String.join(" ", jvmOptions("bench.server.jvm"))).append(" ")
                     .append(String.join(" ", microOptions("bench.server.args"))).append(") against ")
