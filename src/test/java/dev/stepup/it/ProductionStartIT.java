@@ -18,14 +18,18 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's production start, {@code server-config/stepup-start}, on PostgreSQL, as an
  * operator runs it: a version's first start records a class-data archive and moves the WAR's
- * libraries onto the server's class path, and the server that then starts from the stored
- * deployment with the archive, as every later start does, serves step-ups. Its server, state directory and database are this class's own, so
- * it runs beside the classes of the shared server: those of WildFly (the POM's failsafe
- * configuration), where fewer servers start at the same time.
+ * libraries onto the server's class path; the server that then starts from the stored
+ * deployment with the archive, and the one after a restart, serve step-ups. Its server,
+ * state directory and database are this class's own, so it runs beside the classes of the
+ * shared server: those of WildFly (the POM's failsafe configuration), where fewer servers
+ * start at the same time.
  */
 class ProductionStartIT {
 
     static final Duration READY = Duration.ofSeconds(300);
+    /** What the script or Payara says when a start goes wrong: the test need not wait out READY. */
+    static final List<String> FAILURES = List.of("Exception while deploying", "could not be split",
+            "starting without one", "was not ready in 15 minutes");
 
     static Database database;
     static Path directory;
@@ -42,12 +46,14 @@ class ProductionStartIT {
     }
 
     @Test
-    void aVersionsFirstStartSplitsTheWarAndRecordsAnArchiveAndTheServerThenServesStepUps() throws Exception {
-        try (ServerProcess server = start("production-start", Ports.free())) {
+    void aVersionsFirstStartSplitsTheWarAndRecordsAnArchiveAndEveryStartServesStepUps() throws Exception {
+        int port = Ports.free();
+        Enrolled user;
+        try (ServerProcess server = start("production-start", port)) {
             String started = Waits.until(READY, "the recording run to end and the server to start with its archive",
                     () -> log(server), log -> log.contains("starting with the class-data archive")
-                            || log.contains("Exception while deploying") || !server.isAlive());
-            assertThat(started).as("the log").doesNotContain("Exception while deploying");
+                            || FAILURES.stream().anyMatch(log::contains) || !server.isAlive());
+            assertThat(started).as("the log").doesNotContain(FAILURES.toArray(String[]::new));
             server.awaitReady(READY);
             assertThat(log(server)).contains("no class-data archive yet; a recording run makes one first");
 
@@ -64,11 +70,20 @@ class ProductionStartIT {
                     .anyMatch(name -> name.startsWith("jackson-databind-"))
                     .anyMatch(name -> name.startsWith("nimbus-jose-jwt-"))
                     .noneMatch(name -> name.startsWith("hibernate-core-") || name.startsWith("postgresql-"));
-            assertThat(mapped(server)).as("the server maps its class-data archive").contains(version.resolve("classes.jsa").toString());
+            assertThat(mapped(server)).as("the server maps its class-data archive")
+                    .contains(version.resolve("classes.jsa").toString());
 
-            Enrolled user = Enrolled.create(new Users(server.api(), database));
+            user = Enrolled.create(new Users(server.api(), database));
             assertThat(user.stepUpResult(user.nextCode())).isEqualTo("SUCCESS");
             assertThat(user.stepUpResult(user.totp().wrongCode())).isEqualTo("FAILED");
+        }
+
+        // A restart: the same version, its root directory and archive as they are.
+        try (ServerProcess restarted = start("production-restart", port)) {
+            restarted.awaitReady(READY);
+            assertThat(log(restarted)).contains("starting with the class-data archive").doesNotContain("recording run");
+            assertThat(mapped(restarted)).contains(versionDirectory().resolve("classes.jsa").toString());
+            assertThat(user.stepUpResult(user.nextCode())).isEqualTo("SUCCESS");
         }
     }
 
@@ -81,14 +96,18 @@ class ProductionStartIT {
         environment.put("STEPUP_SECRET_KEY", TestDatabase.SECRET_KEY);
         environment.put("STEPUP_DATA_DIR", directory.resolve("data").toString());
         environment.put("STEPUP_STATE_DIR", directory.resolve("state").toString());
-        environment.put("STEPUP_WAR", Path.of(System.getProperty("stepup.war", "target/stepup.war")).toAbsolutePath().toString());
+        environment.put("STEPUP_WAR",
+                Path.of(System.getProperty("stepup.war", "target/stepup.war")).toAbsolutePath().toString());
         environment.put("STEPUP_PAYARA_JAR",
                 Path.of(System.getProperty("payara.microJar", "target/payara-micro.jar")).toAbsolutePath().toString());
         // C1 alone, as the other test servers (ServerProcess.TEST_JVM); the JDK of the tests.
         environment.put("STEPUP_JAVA_OPTS", "-XX:TieredStopAtLevel=1");
         environment.put("JAVA_HOME", System.getProperty("java.home"));
+        // Nothing of the build's JVM settings: an agent there would make the script start without its archive.
+        environment.put("JAVA_TOOL_OPTIONS", "");
         return ServerProcess.startCommand(name, environment, directory, port,
-                List.of("bash", Path.of("server-config", "stepup-start").toAbsolutePath().toString(), "--port", Integer.toString(port)));
+                List.of("bash", Path.of("server-config", "stepup-start").toAbsolutePath().toString(),
+                        "--port", Integer.toString(port)));
     }
 
     /** The one version directory in the state directory (a version is keyed by WAR, JDK, options...). */
