@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 12, unit = java.util.concurrent.TimeUnit.MINUTES)
 class HardeningStartIT {
 
-    static final Duration READY = Duration.ofSeconds(180);
+    static final Duration READY = Duration.ofSeconds(300);
     static final String ISSUER = "https://idp.stepup.test";
 
     Path workDir;
@@ -92,7 +92,7 @@ class HardeningStartIT {
         env.put("STEPUP_JWT_ANY_AUDIENCE", "true");
         env.put("STEPUP_TRUST_FORWARDED_PROTO", "true");
         env.put("STEPUP_TRUST_FORWARDED_FOR", "true");
-        try (ServerProcess server = ServerProcess.start("hardening-production", env, workDir, port, war(), List.of("-Xmx512m"),
+        try (ServerProcess server = ServerProcess.start("hardening-production", env, workDir, port, war(), ServerProcess.TEST_JVM,
                 List.of("--postbootcommandfile", commands.toString()))) {
             server.awaitReady(READY);
             Api api = server.api();
