@@ -162,37 +162,23 @@ public final class StepUpBench {
         }
 
         /**
-         * Waits until the launcher's first start has written its class-data archive (in the
-         * background, once ready), so that the dump does not run during a measured phase.
+         * Waits until the launcher's first start has written its class-data archive and the
+         * server that maps it is ready, so that neither the dump nor the switch from the
+         * recording run (which answers for a few seconds before it is stopped) falls into a
+         * measured phase.
          */
         void awaitClassArchive() throws Exception {
             if (launcher == null) {
                 return;
             }
-            Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-            while (Instant.now().isBefore(deadline)) {
-                try (var files = Files.find(work.resolve("state"), 2, (path, attributes) -> path.endsWith("classes.jsa"))) {
-                    if (files.findAny().isPresent()) {
-                        return;
-                    }
-                }
-                Thread.sleep(500);
-            }
-            System.err.println("No class-data archive after 3 minutes: restarts are measured without it");
-        }
-
-        /**
-         * Waits until the launcher's first start has made its archive and the server that maps it
-         * is ready (the recording run answers for a few seconds before it is stopped).
-         */
-        void awaitArchivedServer() throws Exception {
-            if (launcher == null) {
-                return;
-            }
             Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
             while (!Files.readString(server.log()).contains("starting with the class-data archive")) {
-                if (Instant.now().isAfter(deadline) || !server.isAlive()) {
-                    throw new IllegalStateException(name + ": no start with the class-data archive; log " + server.log());
+                if (!server.isAlive()) {
+                    throw new IllegalStateException(name + " stopped during its first start; log " + server.log());
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    System.err.println("No class-data archive after 4 minutes: restarts are measured without it");
+                    return;
                 }
                 Thread.sleep(500);
             }
@@ -652,8 +638,8 @@ public final class StepUpBench {
                      jvmOptions("bench.server.jvm"), microOptions("bench.server.args"), launcher, "bench.server");
              Started b = other.start("versus", otherWar, jvmOptions("bench.versus.jvm"), microOptions("bench.versus.args"),
                      otherLauncher, "bench.versus")) {
-            a.awaitArchivedServer();
-            b.awaitArchivedServer();
+            a.awaitClassArchive();
+            b.awaitClassArchive();
             self.header();
             self.report.append("\nThis build (").append(String.join(" ", jvmOptions("bench.server.jvm"))).append(" ")
                     .append(String.join(" ", microOptions("bench.server.args"))).append(") against ")
