@@ -81,7 +81,9 @@ class ProductionStartIT {
         // A restart: the same version, its root directory and archive as they are.
         try (ServerProcess restarted = start("production-restart", port)) {
             restarted.awaitReady(READY);
-            assertThat(log(restarted)).contains("starting with the class-data archive").doesNotContain("recording run");
+            // ... and no expired certificate of Payara's trust store, which it would log whole at every start.
+            assertThat(log(restarted)).contains("starting with the class-data archive").doesNotContain("recording run")
+                    .doesNotContain("has expired");
             assertThat(mapped(restarted)).contains(versionDirectory().resolve("classes.jsa").toString());
             assertThat(user.stepUpResult(user.nextCode())).isEqualTo("SUCCESS");
         }
