@@ -617,10 +617,14 @@ public final class StepUpBench {
         report.append(' ').append(target).append(" |\n");
     }
 
-    /** A ratio only over a figure that shows as more than zero (Keycloak's 0.004 ms of PostgreSQL CPU per wrong code is 0.00). */
+    /**
+     * A ratio only over a figure that does not print as zero (Keycloak's 0.004 ms of PostgreSQL
+     * CPU per wrong code prints as 0.00). The formats are plain ({@code %.2f}, {@code %.0f}).
+     */
     private static boolean printsNonZero(double value, String format) {
         return !Double.isNaN(value) && Double.parseDouble(String.format(Locale.ROOT, format, value)) != 0;
     }
+
     /**
      * {@code -Dbench.versus=other.war}: this build's WAR and another, each on a server and
      * database of its own, measured in turn (this, other, this, other, ...) at the last of

@@ -81,7 +81,8 @@ class ProductionStartIT {
         // A restart: the same version, its root directory and archive as they are.
         try (ServerProcess restarted = start("production-restart", port)) {
             restarted.awaitReady(READY);
-            // ... and no expired certificate of Payara's trust store, which it would log whole at every start.
+            // ... and no expired certificate of Payara's trust store, which it would log whole at
+            // every start. (Payara's own key certificate, s1as, expires in 2028: this line will say so.)
             assertThat(log(restarted)).contains("starting with the class-data archive").doesNotContain("recording run")
                     .doesNotContain("has expired");
             assertThat(mapped(restarted)).contains(versionDirectory().resolve("classes.jsa").toString());
