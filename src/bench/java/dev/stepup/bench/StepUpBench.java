@@ -37,6 +37,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The StepUp benchmark: the WAR on Payara Micro, started as the README's production start,
@@ -162,7 +163,8 @@ public final class StepUpBench {
         }
 
         /**
-         * Waits until the launcher's first start has written its class-data archive and the
+         * Waits until the launcher's first start has written its archive (a class-data archive,
+         * or the AOT cache on Java 25 and later) and the
          * server that maps it is ready, so that neither the dump nor the switch from the
          * recording run (which answers for a few seconds before it is stopped) falls into a
          * measured phase.
@@ -172,12 +174,12 @@ public final class StepUpBench {
                 return;
             }
             Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
-            while (!Files.readString(server.log()).contains("starting with the class-data archive")) {
+            while (!Files.readString(server.log()).matches("(?s).*: starting with the (class-data archive|AOT cache) .*")) {
                 if (!server.isAlive()) {
                     throw new IllegalStateException(name + " stopped during its first start; log " + server.log());
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    System.err.println("No class-data archive after 4 minutes: restarts are measured without it");
+                    System.err.println("No archive after 4 minutes: restarts are measured without it");
                     return;
                 }
                 Thread.sleep(500);
@@ -314,7 +316,9 @@ public final class StepUpBench {
         header();
         report.append("StepUp is started as the README's production start (")
                 .append(LAUNCHER ? "server-config/stepup-start " + String.join(" ", microOptions("bench.server.args"))
-                        + ", which makes a class-data archive on its first start and maps it on later ones"
+                        + withOptionsOf("bench.server.env").stream().map(setting -> " with " + setting).collect(Collectors.joining())
+                        + ", which makes a class-data archive (an AOT cache on Java 25 and later) on its first start and maps it"
+                        + " on later ones"
                         : String.join(" ", jvmOptions("bench.server.jvm")) + " ... " + String.join(" ", productionOptions()))
                 .append("), on a database of its own; users are seeded ")
                 .append("into its tables (an enrolment's rows, secrets sealed under its key). Costs are per request at ")

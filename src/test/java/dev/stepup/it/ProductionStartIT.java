@@ -12,14 +12,20 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The README's production start, {@code server-config/stepup-start}, on PostgreSQL, as an
- * operator runs it: a version's first start records a class-data archive and moves the WAR's
- * libraries onto the server's class path; the server that then starts from the stored
- * deployment with the archive, and the one after a restart, serve step-ups. Its server,
+ * operator runs it: a version's first start records an archive of what a start loads and
+ * moves the WAR's libraries onto the server's class path; the server that then starts from
+ * the stored deployment with the archive, and the one after a restart, serve step-ups. It
+ * runs on the tests' JDK and on a Java 25 ({@code stepup.it.java25}, by default the Temurin
+ * 25 of the project's machine; skipped where there is none), where the archive is the JDK's
+ * AOT cache instead of a dynamic class-data archive. The two run one after the other, as
+ * both bind the post-boot file's internal port. Its server,
  * state directory and database are this class's own, so it runs beside the classes of the
  * shared server: those of WildFly (the POM's failsafe configuration), where fewer servers
  * start at the same time.
@@ -45,19 +51,44 @@ class ProductionStartIT {
         ServerProcess.deleteTree(directory);
     }
 
-    @Test
-    void aVersionsFirstStartSplitsTheWarAndRecordsAnArchiveAndEveryStartServesStepUps() throws Exception {
+    /** A JDK to start the server on, and the archive the script makes on it. */
+    record Jdk(String name, Path home, int feature) {
+        String archive() {
+            return feature >= 25 ? "AOT cache" : "class-data archive";
+        }
+
+        String archiveFile() {
+            return feature >= 25 ? "stepup.aot" : "classes.jsa";
+        }
+
+        @Override
+        public String toString() {
+            return name + " (" + archive() + ")";
+        }
+    }
+
+    static Stream<Jdk> jdks() {
+        Path java25 = Path.of(System.getProperty("stepup.it.java25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+        return Stream.of(new Jdk("the tests' JDK", Path.of(System.getProperty("java.home")), Runtime.version().feature()),
+                new Jdk("Java 25", java25, 25));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aVersionsFirstStartSplitsTheWarAndRecordsAnArchiveAndEveryStartServesStepUps(Jdk jdk) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(jdk.home().resolve("bin").resolve("java")), "no JDK at " + jdk.home());
+        Path state = directory.resolve("state-" + jdk.feature());
         int port = Ports.free();
         Enrolled user;
-        try (ServerProcess server = start("production-start", port)) {
+        try (ServerProcess server = start("production-start", port, jdk, state)) {
             String started = Waits.until(READY, "the recording run to end and the server to start with its archive",
-                    () -> log(server), log -> log.contains("starting with the class-data archive")
+                    () -> log(server), log -> log.contains("starting with the " + jdk.archive())
                             || FAILURES.stream().anyMatch(log::contains) || !server.isAlive());
             assertThat(started).as("the log").doesNotContain(FAILURES.toArray(String[]::new));
             server.awaitReady(READY);
-            assertThat(log(server)).contains("no class-data archive yet; a recording run makes one first");
+            assertThat(log(server)).contains("no " + jdk.archive() + " yet; a recording run makes one first");
 
-            Path version = versionDirectory();
+            Path version = versionDirectory(state);
             // Hibernate, Flyway, the PostgreSQL driver and the rest on the class path; the
             // libraries Payara's runtime has copies of stay in the WAR's copy.
             assertThat(names(version.resolve("lib")))
@@ -70,8 +101,8 @@ class ProductionStartIT {
                     .anyMatch(name -> name.startsWith("jackson-databind-"))
                     .anyMatch(name -> name.startsWith("nimbus-jose-jwt-"))
                     .noneMatch(name -> name.startsWith("hibernate-core-") || name.startsWith("postgresql-"));
-            assertThat(mapped(server)).as("the server maps its class-data archive")
-                    .contains(version.resolve("classes.jsa").toString());
+            assertThat(mapped(server)).as("the server maps its " + jdk.archive())
+                    .contains(version.resolve(jdk.archiveFile()).toString());
 
             user = Enrolled.create(new Users(server.api(), database));
             assertThat(user.stepUpResult(user.nextCode())).isEqualTo("SUCCESS");
@@ -79,18 +110,18 @@ class ProductionStartIT {
         }
 
         // A restart: the same version, its root directory and archive as they are.
-        try (ServerProcess restarted = start("production-restart", port)) {
+        try (ServerProcess restarted = start("production-restart", port, jdk, state)) {
             restarted.awaitReady(READY);
             // ... and no expired certificate of Payara's trust store, which it would log whole at
             // every start. (Payara's own key certificate, s1as, expires in 2028: this line will say so.)
-            assertThat(log(restarted)).contains("starting with the class-data archive").doesNotContain("recording run")
+            assertThat(log(restarted)).contains("starting with the " + jdk.archive()).doesNotContain("recording run")
                     .doesNotContain("has expired");
-            assertThat(mapped(restarted)).contains(versionDirectory().resolve("classes.jsa").toString());
+            assertThat(mapped(restarted)).contains(versionDirectory(state).resolve(jdk.archiveFile()).toString());
             assertThat(user.stepUpResult(user.nextCode())).isEqualTo("SUCCESS");
         }
     }
 
-    private static ServerProcess start(String name, int port) {
+    private static ServerProcess start(String name, int port, Jdk jdk, Path state) {
         Map<String, String> environment = new HashMap<>();
         environment.put("STEPUP_DB_URL", database.url());
         environment.put("STEPUP_DB_USER", "postgres");
@@ -98,14 +129,14 @@ class ProductionStartIT {
         environment.put("STEPUP_BOOTSTRAP_ADMIN_TOKEN", TestDatabase.ADMIN_TOKEN);
         environment.put("STEPUP_SECRET_KEY", TestDatabase.SECRET_KEY);
         environment.put("STEPUP_DATA_DIR", directory.resolve("data").toString());
-        environment.put("STEPUP_STATE_DIR", directory.resolve("state").toString());
+        environment.put("STEPUP_STATE_DIR", state.toString());
         environment.put("STEPUP_WAR",
                 Path.of(System.getProperty("stepup.war", "target/stepup.war")).toAbsolutePath().toString());
         environment.put("STEPUP_PAYARA_JAR",
                 Path.of(System.getProperty("payara.microJar", "target/payara-micro.jar")).toAbsolutePath().toString());
-        // C1 alone, as the other test servers (ServerProcess.TEST_JVM); the JDK of the tests.
+        // C1 alone, as the other test servers (ServerProcess.TEST_JVM).
         environment.put("STEPUP_JAVA_OPTS", "-XX:TieredStopAtLevel=1");
-        environment.put("JAVA_HOME", System.getProperty("java.home"));
+        environment.put("JAVA_HOME", jdk.home().toString());
         // Nothing of the build's JVM settings: an agent there would make the script start without its archive.
         environment.put("JAVA_TOOL_OPTIONS", "");
         return ServerProcess.startCommand(name, environment, directory, port,
@@ -114,8 +145,8 @@ class ProductionStartIT {
     }
 
     /** The one version directory in the state directory (a version is keyed by WAR, JDK, options...). */
-    private static Path versionDirectory() throws IOException {
-        try (Stream<Path> entries = Files.list(directory.resolve("state"))) {
+    private static Path versionDirectory(Path state) throws IOException {
+        try (Stream<Path> entries = Files.list(state)) {
             List<Path> versions = entries.filter(Files::isDirectory).toList();
             assertThat(versions).hasSize(1);
             return versions.get(0);
