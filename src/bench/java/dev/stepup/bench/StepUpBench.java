@@ -316,7 +316,7 @@ public final class StepUpBench {
         header();
         report.append("StepUp is started as the README's production start (")
                 .append(LAUNCHER ? "server-config/stepup-start " + String.join(" ", microOptions("bench.server.args"))
-                        + withOptionsOf("bench.server.env").stream().map(setting -> " with " + setting).collect(Collectors.joining())
+                        + withOptionsOf("bench.server.env").stream().map(StepUpBench::shownSetting).collect(Collectors.joining())
                         + ", which makes a class-data archive (an AOT cache on Java 25 and later) on its first start and maps it"
                         + " on later ones"
                         : String.join(" ", jvmOptions("bench.server.jvm")) + " ... " + String.join(" ", productionOptions()))
@@ -621,6 +621,11 @@ public final class StepUpBench {
         report.append(' ').append(target).append(" |\n");
     }
 
+    /** A {@code bench.server.env} word for the report: JAVA_HOME with its value, any other by its name alone (it may be a secret). */
+    private static String shownSetting(String setting) {
+        return setting.startsWith("JAVA_HOME=") ? " with " + setting : " with " + setting.split("=", 2)[0] + " set";
+    }
+
     /**
      * A ratio only over a figure that does not print as zero (Keycloak's 0.004 ms of PostgreSQL
      * CPU per wrong code prints as 0.00). The formats are plain ({@code %.2f}, {@code %.0f}).
@@ -736,7 +741,7 @@ public final class StepUpBench {
         report.append("# StepUp benchmark, ").append(Instant.now().toString(), 0, 10).append("\n\n")
                 .append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                 .append(Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ")).append("; ")
-                .append("Java ").append(System.getProperty("java.version"))
+                .append("the load driver on Java ").append(System.getProperty("java.version"))
                 .append("; PostgreSQL on 127.0.0.1; server, database and load driver on the same machine.\n")
                 .append("Each phase runs ").append(PHASE.toSeconds()).append(" s per client count.\n");
     }
