@@ -288,7 +288,7 @@ public final class StepUpBench {
     }
 
     /** A phase's result with what PostgreSQL wrote for it, per request. */
-    record Measured(Result result, double walBytes, double writeTransactions) {
+    record Measured(Result result, double walBytes, double writeTransactions, double blocksRead) {
     }
 
     /** The medians over the rounds at one size, for one system. */
@@ -511,7 +511,8 @@ public final class StepUpBench {
     private static Measured medianMeasured(List<Measured> rounds) {
         return new Measured(medianResult(rounds.stream().map(Measured::result).toList()),
                 median(rounds.stream().mapToDouble(Measured::walBytes).toArray()),
-                median(rounds.stream().mapToDouble(Measured::writeTransactions).toArray()));
+                median(rounds.stream().mapToDouble(Measured::writeTransactions).toArray()),
+                median(rounds.stream().mapToDouble(Measured::blocksRead).toArray()));
     }
 
     private static Result medianResult(List<Result> rounds) {
@@ -539,7 +540,8 @@ public final class StepUpBench {
         Result result = phase.run();
         long[] after = walAndTransactions();
         long requests = Math.max(1, result.requests());
-        return new Measured(result, (after[0] - before[0]) / (double) requests, (after[1] - before[1]) / (double) requests);
+        return new Measured(result, (after[0] - before[0]) / (double) requests, (after[1] - before[1]) / (double) requests,
+                (after[2] - before[2]) / (double) requests);
     }
 
     @FunctionalInterface
@@ -551,14 +553,18 @@ public final class StepUpBench {
      * The WAL's insert position and the next transaction id of the whole PostgreSQL server: a
      * transaction gets an id when it first writes, so the ids handed out count the transactions
      * that wrote. Whatever else the server does in between counts too (the bench runs alone).
+     * Third, the blocks its databases read from outside PostgreSQL's shared buffers (from the
+     * operating system's cache or the disk), as its statistics had them (flushed about once a
+     * second): where a larger set of users no longer fits, each request costs more CPU.
      */
     private static long[] walAndTransactions() throws SQLException {
         try (Connection connection = DriverManager.getConnection(PG + "postgres", "postgres", "");
              Statement s = connection.createStatement();
              var row = s.executeQuery("select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint,"
-                     + " pg_snapshot_xmax(pg_current_snapshot())::text::bigint")) {
+                     + " pg_snapshot_xmax(pg_current_snapshot())::text::bigint,"
+                     + " (select sum(blks_read) from pg_stat_database)::bigint")) {
             row.next();
-            return new long[] {row.getLong(1), row.getLong(2)};
+            return new long[] {row.getLong(1), row.getLong(2), row.getLong(3)};
         }
     }
 
@@ -585,6 +591,8 @@ public final class StepUpBench {
         row(ours, theirs, "server CPU ms per wrong", c -> c.wrong().result().cpu().serverMillis(), "%.2f", "≤ 1.2");
         row(ours, theirs, "PostgreSQL CPU ms per wrong", c -> c.wrong().result().cpu().databaseMillis(), "%.2f", "≤ 0.6");
         row(ours, theirs, "WAL bytes per wrong, from a checkpoint", c -> c.wrong().walBytes(), "%.0f", "");
+        row(ours, theirs, "PostgreSQL blocks read outside its buffers, per valid", c -> c.valid().blocksRead(), "%.2f", "");
+        row(ours, theirs, "PostgreSQL blocks read outside its buffers, per wrong", c -> c.wrong().blocksRead(), "%.2f", "");
         row(ours, theirs, "valid p50 ms", c -> c.valid().result().p50Millis(), "%.1f", "");
         row(ours, theirs, "restart to ready s (median)", c -> restartFigure(c, Restart::seconds), "%.1f", "≤ Keycloak's");
         row(ours, theirs, "restart: server CPU s at ready (median)", c -> restartFigure(c, Restart::cpuSeconds), "%.1f", "");

@@ -9,7 +9,8 @@ import java.sql.SQLException;
 
 /**
  * The one place where the tests read and change a user's row of the {@code registration}
- * table with SQL: its used time step, failure count, age and key id. Every
+ * table with SQL: its used time step, failure count (with the log of failures,
+ * {@code code_failure}), age and key id. Every
  * test changes only the rows of users it made itself.
  */
 public final class RegistrationRows {
@@ -76,9 +77,45 @@ public final class RegistrationRows {
         }
     }
 
-    /** The failures counted against the user's registration. */
+    /** The failures counted against the user's registration: on its row and in the log. */
     public int failures(String userId) {
+        return rowFailures(userId) + loggedFailures(userId);
+    }
+
+    /** The failures housekeeping has folded into the registration row. */
+    public int rowFailures(String userId) {
         return Integer.parseInt(column(userId, "failures"));
+    }
+
+    /** The user's failures in the log ({@code code_failure}) that housekeeping has not folded yet. */
+    public int loggedFailures(String userId) {
+        try (Connection db = database.connect();
+             PreparedStatement count = db.prepareStatement("select count(*) from code_failure where identity_id = ?")) {
+            count.setString(1, userId);
+            try (ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Moves the user's logged failures {@code minutes} back in time, with their ten-minute
+     * buckets, as if they had been counted then.
+     */
+    public void ageLoggedFailures(String userId, int minutes) {
+        try (Connection db = database.connect();
+             PreparedStatement age = db.prepareStatement("update code_failure set bucket = bucket - ? / 10,"
+                     + " failed_at = failed_at - make_interval(mins => ?) where identity_id = ?")) {
+            age.setInt(1, minutes);
+            age.setInt(2, minutes);
+            age.setString(3, userId);
+            assertThat(age.executeUpdate()).as("logged failures of %s", userId).isPositive();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The id of the key the user's secret is encrypted under. */

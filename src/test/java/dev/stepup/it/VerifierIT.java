@@ -121,6 +121,30 @@ class VerifierIT {
     }
 
     @Test
+    void failuresFoldedIntoTheRegistrationStillCount() {
+        Enrolled user = Enrolled.create(users);
+        String wrong = user.totp().wrongCode();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            assertThat(user.stepUpResult(wrong)).as("attempt %d", attempt).isEqualTo("FAILED");
+        }
+        RegistrationRows rows = RegistrationRows.shared();
+        assertThat(rows.loggedFailures(user.userId())).as("failures are appended to the log").isEqualTo(3);
+        assertThat(rows.rowFailures(user.userId())).isZero();
+
+        // Half an hour old, they are past the 20 minutes after which housekeeping (every 2 s
+        // here) folds them into the registration row.
+        rows.ageLoggedFailures(user.userId(), 30);
+        Waits.until(Duration.ofSeconds(60), "the failures folded", () -> rows.loggedFailures(user.userId()), n -> n == 0);
+        assertThat(rows.rowFailures(user.userId())).as("folded once, none lost").isEqualTo(3);
+
+        // Two more make five: the next attempt waits, a right code too.
+        assertThat(user.stepUpResult(wrong)).isEqualTo("FAILED");
+        assertThat(user.stepUpResult(wrong)).isEqualTo("FAILED");
+        assertThrottled(user.stepUp(user.nextCode()));
+        assertThat(rows.failures(user.userId())).isEqualTo(5);
+    }
+
+    @Test
     void aReplayedCodeCountsAsAFailure() {
         Enrolled user = Enrolled.create(users);
         String used = user.nextCode();

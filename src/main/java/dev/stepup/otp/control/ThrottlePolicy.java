@@ -52,10 +52,13 @@ public class ThrottlePolicy {
 
     /** How long the caller must still wait; zero when it may try now. */
     public Duration remaining(int failures, Instant lastFailureAt, Instant now) {
-        if (lastFailureAt == null) {
+        Duration delay = delay(failures);
+        // No delay, no wait: not even for a last failure that another instance's clock put
+        // a moment after this one's now.
+        if (lastFailureAt == null || delay.isZero()) {
             return Duration.ZERO;
         }
-        Duration left = Duration.between(now, lastFailureAt.plus(delay(failures)));
+        Duration left = Duration.between(now, lastFailureAt.plus(delay));
         return left.isNegative() ? Duration.ZERO : left;
     }
 }

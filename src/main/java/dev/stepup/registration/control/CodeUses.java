@@ -59,8 +59,15 @@ public class CodeUses {
     private static final int LOCK_CLASS = 0x53554331;
     /** Housekeeping's advisory lock, of a kind of its own. */
     private static final int FOLD_LOCK_CLASS = 0x53554332;
-    private static final int LOCK_ATTEMPTS = 20;
-    private static final long LOCK_PAUSE_MILLIS = 50;
+    /** How often {@link #tryLock} tries, a pause apart, before giving up. */
+    static final int LOCK_ATTEMPTS = 20;
+    static final long LOCK_PAUSE_MILLIS = 50;
+    /**
+     * On PostgreSQL, the user's lock taken by a statement of the caller's own (in its select
+     * list, so that a read and the lock cost one round trip): true if taken. Its parameters are
+     * bound by {@link #bindLock}.
+     */
+    static final String TRY_LOCK = "pg_try_advisory_xact_lock(?, ?)";
 
     @PersistenceContext
     EntityManager em;
@@ -87,9 +94,8 @@ public class CodeUses {
                 lockRow(connection, user, factor);
                 return true;
             }
-            try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_xact_lock(?, ?)")) {
-                lock.setInt(1, LOCK_CLASS);
-                lock.setInt(2, user.value().hashCode());
+            try (PreparedStatement lock = connection.prepareStatement("select " + TRY_LOCK)) {
+                bindLock(lock, 1, user);
                 for (int attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
                     try (ResultSet row = lock.executeQuery()) {
                         row.next();
@@ -128,6 +134,20 @@ public class CodeUses {
             }
             return null;
         });
+    }
+
+    /** Binds {@link #TRY_LOCK}'s two parameters, from {@code index} on, to {@code user}'s lock. */
+    static void bindLock(PreparedStatement statement, int index, UserId user) throws SQLException {
+        statement.setInt(index, LOCK_CLASS);
+        statement.setInt(index + 1, user.value().hashCode());
+    }
+
+    /**
+     * Whether the user's lock can be taken by {@link #TRY_LOCK} in a statement (PostgreSQL);
+     * otherwise (H2) {@link #tryLock} takes it, as the registration row's lock.
+     */
+    boolean locksInStatements() {
+        return work(this::isPostgres);
     }
 
     private static void lockRow(Connection connection, UserId user, Factor factor) throws SQLException {
@@ -179,7 +199,7 @@ public class CodeUses {
 
     /**
      * Records a use as {@link #record} does, if the registration made at {@code registeredAt}
-     * is still there with no failure counted, and no code of time step {@code step} or later
+     * is still there with no failure counted (on its row or in {@link CodeFailures}' log), and no code of time step {@code step} or later
      * was used since it was made; false, writing nothing, otherwise. One statement. The caller
      * holds the user's lock, so no other use, and no removal of the registration, can come
      * between this check and the commit.
@@ -193,6 +213,7 @@ public class CodeUses {
                             + " select ?, r.identity_id, ?, ?, ? from registration r"
                             + " where r.identity_id = ? and r.factor = ? and r.status = 'REGISTERED'"
                             + " and r.created_at = ? and r.last_step < ? and r.failures = 0 and r.last_failure_at is null"
+                            + " and " + CodeFailures.NONE
                             + " and not exists (select 1 from code_use u where u.bucket = any (?)"
                             + " and u.identity_id = r.identity_id and u.step >= ? and u.used_at >= r.created_at)")) {
                 insert.setLong(1, bucket(at));
@@ -203,8 +224,9 @@ public class CodeUses {
                 insert.setString(6, factor.name());
                 insert.setObject(7, OffsetDateTime.ofInstant(registeredAt, ZoneOffset.UTC));
                 insert.setLong(8, step);
-                insert.setArray(9, buckets(connection, at.minus(RECENT), at));
-                insert.setLong(10, step);
+                insert.setArray(9, CodeFailures.buckets(connection, at));
+                insert.setArray(10, buckets(connection, at.minus(RECENT), at));
+                insert.setLong(11, step);
                 return insert.executeUpdate() == 1;
             }
         });

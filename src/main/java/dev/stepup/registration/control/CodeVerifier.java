@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
@@ -30,21 +31,20 @@ import org.hibernate.Session;
 
 /**
  * The one verifier behind {@code VERIFY}, the delete credential, step-up and recovery: it checks
- * TOTP codes and recovery codes, against the throttle state both share on the registration row.
+ * TOTP codes and recovery codes, against the throttle state both share.
  *
- * <p>It reads the registration and the time steps used lately in one statement, refuses while
- * the throttle wait lasts, and matches the code locally. A wrong code is counted by incrementing
- * the count on the row, only if the count is still the one read, without any lock. A matching
- * TOTP code takes the user's lock first ({@link CodeUses#tryLock}), so that the uses of one
- * user's codes happen one after the other on every instance, and is recorded by appending its
- * time step to {@link CodeUses} only if no code of that step or later was used meanwhile (a
- * confirmation, or a success after failures, updates the row instead, on a state read again
- * under the lock). A recovery code is checked under the lock from the start and used by
- * deleting its row. The writes of a TOTP code assert the state read (the registration the same,
- * the count unchanged: a failure counted meanwhile sends a matching code back to the throttle),
- * so that a concurrent attempt or an administrator's reset makes the check run again on the
- * fresh state; failures queue on the row, so at most one uncommitted failure can go unseen.
- * Every attempt is counted before its result is told.
+ * <p>Every check holds the user's lock ({@link CodeUses#tryLock}) while it decides and writes,
+ * so that the attempts at one user's codes happen one after the other on every instance. On
+ * PostgreSQL one statement takes the lock and reads the registration, the time steps used lately
+ * ({@link CodeUses}) and the failures counted lately ({@link CodeFailures}); on H2 the lock is
+ * the registration row's, taken first. The code is matched locally. A wrong code is counted by
+ * appending a failure to {@link CodeFailures}, a matching TOTP code is used by appending its
+ * time step to {@link CodeUses} (a confirmation, or a success after failures, updates the row
+ * as well and forgets the failures), a recovery code by deleting its row. Each write checks,
+ * in its own statement and so on a state seen under the lock, that the registration and the
+ * failure counts are still those read and that no code of the step or later was used since;
+ * otherwise the check runs again on the fresh state. Every attempt is counted before its
+ * result is told.
  */
 @ApplicationScoped
 public class CodeVerifier {
@@ -79,6 +79,9 @@ public class CodeVerifier {
     @Inject
     CodeUses uses;
 
+    @Inject
+    CodeFailures failures;
+
     /** This bean through its proxy, so that the user's own checks run in a transaction too. */
     @Inject
     CodeVerifier self;
@@ -111,33 +114,70 @@ public class CodeVerifier {
             return new Verification.Malformed();
         }
         Factor factor = Factor.TOTP;
-        // A recovery code holds the user's lock from the start; a TOTP code only once it matches.
         Lock lock = new Lock(user, factor);
-        if (kind == StepUpFactor.RECOVERY_CODE && !lock.take()) {
-            return new Verification.Throttled(Duration.ofSeconds(1));
-        }
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            Instant now = clock.instant();
-            State state = load(user, factor, now);
+            Read read = lockAndLoad(user, factor, lock);
+            if (read == null) {
+                // Another attempt at this user's codes has held them for a second: answer as a
+                // throttle does rather than queue (a flood must not hold a thread each).
+                return new Verification.Throttled(Duration.ofSeconds(1));
+            }
+            Instant now = read.now();
+            State state = read.state();
             if (state == null || !applies(state, purpose, now)) {
                 return new Verification.NotRegistered();
             }
             if (kind == StepUpFactor.TOTP && given.get().length() != state.parameters.digits()) {
                 return new Verification.Malformed();
             }
-            Duration wait = throttle.remaining(state.failures, state.lastFailureAt, now);
+            Duration wait = throttle.remaining(state.failures(), state.lastFailureAt(), now);
             if (!wait.isZero()) {
                 verified.fire(new OtpVerified(actor, user, purpose, kind, OtpVerified.Outcome.THROTTLED));
                 return new Verification.Throttled(wait);
             }
             Optional<Verification> decided = kind == StepUpFactor.TOTP
-                    ? checkTotp(actor, user, factor, purpose, state, new Otp(given.get()), now, credential, lock)
+                    ? checkTotp(actor, user, factor, purpose, state, new Otp(given.get()), now, credential)
                     : checkRecoveryCode(actor, user, factor, purpose, state, given.get(), now, credential);
             if (decided.isPresent()) {
                 return decided.get();
             }
         }
         return new Verification.Throttled(Duration.ofSeconds(1));
+    }
+
+    /** A state read, and the time it was read at; {@code state} is null if there is no registration. */
+    private record Read(Instant now, State state) {
+    }
+
+    /**
+     * The registration's state, read holding the user's lock (taken now if not held yet), with
+     * the time read after the lock was taken (a time from before a wait would precede failures
+     * counted during it); null if another attempt held the lock for about a second.
+     */
+    private Read lockAndLoad(UserId user, Factor factor, Lock lock) {
+        if (!lock.held && !uses.locksInStatements()) {
+            // H2: the registration row's lock, taken before the read.
+            if (!lock.take()) {
+                return null;
+            }
+            Instant now = clock.instant();
+            return new Read(now, load(user, factor, now, false));
+        }
+        for (int attempt = 0; attempt < CodeUses.LOCK_ATTEMPTS; attempt++) {
+            Instant now = clock.instant();
+            State state = load(user, factor, now, !lock.held);
+            if (state == null || state.locked()) {
+                lock.held |= state != null;
+                return new Read(now, state);
+            }
+            try {
+                Thread.sleep(CodeUses.LOCK_PAUSE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
     }
 
     /** The user's lock ({@link CodeUses#tryLock}), taken at most once per check. */
@@ -161,13 +201,12 @@ public class CodeVerifier {
     }
 
     /**
-     * One round of a TOTP code; empty if another request changed the state meanwhile. A wrong
-     * code is counted without the user's lock (the count is updated only if unchanged); a
-     * matching one is used under it, and only if no code of its step or later was used since
-     * the state was read.
+     * One round of a TOTP code, under the user's lock; empty if the state changed since it was
+     * read. A matching code is used only if no code of its step or later was used since, a wrong
+     * one is counted only if the counts are still those read.
      */
     private Optional<Verification> checkTotp(UserId actor, UserId user, Factor factor, Purpose purpose, State state,
-                                             Otp otp, Instant now, String credential, Lock lock) {
+                                             Otp otp, Instant now, String credential) {
         byte[] secret = cipher.open(new SecretCipher.Sealed(state.ciphertext, state.keyId), boundTo(user, factor));
         TotpCodes.Match match;
         try {
@@ -176,15 +215,6 @@ public class CodeVerifier {
             Arrays.fill(secret, (byte) 0);
         }
         if (match.accepted()) {
-            boolean readUnlocked = !lock.held;
-            if (!lock.take()) {
-                // Another attempt at this user's codes has held them for a second: answer as a
-                // throttle does rather than queue (a flood must not hold a thread each).
-                return Optional.of(new Verification.Throttled(Duration.ofSeconds(1)));
-            }
-            if (readUnlocked && changesRow(purpose, state)) {
-                return Optional.empty(); // the row is written only on a state read under the lock
-            }
             if (!accept(user, factor, purpose, state, match.step(), now)) {
                 return Optional.empty();
             }
@@ -194,8 +224,8 @@ public class CodeVerifier {
             if (purpose != Purpose.CONFIRM_REGISTRATION
                     && !uses.recordIfUnused(user, factor, state.createdAt, match.step(), now, credential)) {
                 if (changesRow(purpose, state)) {
-                    // The row was reset on a state read under the lock, which nothing else can
-                    // change before the commit: fail closed rather than keep the reset.
+                    // The row was reset on a state the lock kept: nothing else can change it
+                    // before the commit, so fail closed rather than keep the reset.
                     throw new IllegalStateException("A registration changed under its user's lock");
                 }
                 return Optional.empty();
@@ -226,6 +256,7 @@ public class CodeVerifier {
                         .setParameter("id", user.value())
                         .setParameter("factor", factor)
                         .executeUpdate();
+                failures.forget(user, now);
                 uses.record(user, RECOVERY_STEP, now, credential);
                 verified.fire(new OtpVerified(actor, user, purpose, StepUpFactor.RECOVERY_CODE, OtpVerified.Outcome.SUCCESS));
                 return Optional.of(new Verification.Accepted(-1));
@@ -252,55 +283,53 @@ public class CodeVerifier {
 
     /** Whether accepting a code changes the registration row: a confirmation, or a success after failures. */
     private static boolean changesRow(Purpose purpose, State state) {
-        return purpose == Purpose.CONFIRM_REGISTRATION || state.failures != 0 || state.lastFailureAt != null;
+        return purpose == Purpose.CONFIRM_REGISTRATION || state.failures() != 0 || state.lastFailureAt() != null;
     }
 
     /**
      * Commits an accepted TOTP code on the registration row, if it must change
      * ({@link #changesRow}): a confirmation changes the status, a success after failures resets
-     * their count. Any other success leaves the row alone (its use goes to {@link CodeUses},
-     * appended). False if the row is no longer as read.
+     * their count (the row's, and the log's by deleting the user's failures). Any other success
+     * leaves the row alone (its use goes to {@link CodeUses}, appended). False if the row or the
+     * log is no longer as read. One conditional update, in plain JDBC: it reads the log.
      */
     private boolean accept(UserId user, Factor factor, Purpose purpose, State state, long step, Instant now) {
         if (!changesRow(purpose, state)) {
             return true;
         }
         // A confirmation's step is kept on the row; any other use's in CodeUses.
-        String set = purpose == Purpose.CONFIRM_REGISTRATION
-                ? ", r.lastStep = :step, r.status = :registered, r.confirmedAt = :now" : "";
-        var update = em.createQuery("update Registration r set r.failures = 0, "
-                        + "r.lastFailureAt = null, r.lastUsedAt = :now" + set
-                        + " where r.identityId = :id and r.factor = :factor and r.status = :status"
-                        + " and r.createdAt = :createdAt and r.failures = :failures")
-                .setParameter("now", now)
-                .setParameter("id", user.value())
-                .setParameter("factor", factor)
-                .setParameter("status", state.status)
-                .setParameter("createdAt", state.createdAt)
-                .setParameter("failures", state.failures);
-        if (purpose == Purpose.CONFIRM_REGISTRATION) {
-            update.setParameter("step", step).setParameter("registered", RegistrationStatus.REGISTERED);
-        }
-        return update.executeUpdate() == 1;
-    }
-
-    /**
-     * Counts a failure on the registration read, if its count is still the one read (one
-     * conditional update, in plain JDBC: it is on every wrong code's path).
-     */
-    private boolean countFailure(UserId user, Factor factor, State state, Instant now) {
-        return em.unwrap(Session.class).doReturningWork(connection -> {
-            try (PreparedStatement update = connection.prepareStatement("update registration"
-                    + " set failures = failures + 1, last_failure_at = ?"
-                    + " where identity_id = ? and factor = ? and created_at = ? and failures = ?")) {
-                update.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                update.setString(2, user.value());
-                update.setString(3, factor.name());
-                update.setObject(4, OffsetDateTime.ofInstant(state.createdAt, ZoneOffset.UTC));
-                update.setInt(5, state.failures);
+        boolean confirm = purpose == Purpose.CONFIRM_REGISTRATION;
+        boolean updated = em.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("update registration r set failures = 0,"
+                    + " last_failure_at = null, last_used_at = ?"
+                    + (confirm ? ", last_step = ?, status = 'REGISTERED', confirmed_at = ?" : "")
+                    + " where r.identity_id = ? and r.factor = ? and r.status = ? and r.created_at = ? and r.failures = ?"
+                    + " and " + CodeFailures.COUNT + " = ?")) {
+                int index = 1;
+                update.setObject(index++, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                if (confirm) {
+                    update.setLong(index++, step);
+                    update.setObject(index++, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                }
+                update.setString(index++, user.value());
+                update.setString(index++, factor.name());
+                update.setString(index++, state.status.name());
+                update.setObject(index++, OffsetDateTime.ofInstant(state.createdAt, ZoneOffset.UTC));
+                update.setInt(index++, state.rowFailures);
+                update.setArray(index++, CodeFailures.buckets(connection, now));
+                update.setLong(index, state.loggedFailures);
                 return update.executeUpdate() == 1;
             }
         });
+        if (updated && state.loggedFailures > 0) {
+            failures.forget(user, now);
+        }
+        return updated;
+    }
+
+    /** Counts a failure, if the registration and its failure counts are still those read. */
+    private boolean countFailure(UserId user, Factor factor, State state, Instant now) {
+        return failures.record(user, factor, state.createdAt, state.rowFailures, state.loggedFailures, now);
     }
 
     /** Key rotation: a secret still under the previous key moves to the current one. */
@@ -323,39 +352,64 @@ public class CodeVerifier {
 
     /**
      * The registration's state for one round, with the latest time step of its codes used
-     * lately folded in (from {@link CodeUses}' log), in one statement. A code is accepted
-     * within one step of now, so a use that could still conflict was recorded in the last three
-     * steps (at most six minutes), and counts only if made since this registration was.
+     * lately folded in (from {@link CodeUses}' log) and the failures counted lately (from
+     * {@link CodeFailures}'), in one statement; with {@code lock}, the statement also tries the
+     * user's lock ({@link State#locked}). A code is accepted within one step of now, so a use
+     * that could still conflict was recorded in the last three steps (at most six minutes), and
+     * counts only if made since this registration was.
      */
-    private State load(UserId user, Factor factor, Instant now) {
+    private State load(UserId user, Factor factor, Instant now, boolean lock) {
         return em.unwrap(Session.class).doReturningWork(connection -> {
-            try (PreparedStatement query = connection.prepareStatement("select r.status, r.secret_ciphertext, r.key_id,"
-                    + " r.hash_function, r.digits, r.time_step, r.created_at, r.last_step, r.failures, r.last_failure_at,"
+            try (PreparedStatement query = connection.prepareStatement("select " + (lock ? CodeUses.TRY_LOCK : "true")
+                    + ", r.status, r.secret_ciphertext, r.key_id, r.hash_function, r.digits, r.time_step, r.created_at,"
+                    + " r.last_step, r.failures, r.last_failure_at,"
                     + " (select max(u.step) from code_use u where u.bucket = any (?) and u.identity_id = r.identity_id"
-                    + " and u.used_at >= r.created_at)"
+                    + " and u.used_at >= r.created_at), " + CodeFailures.COUNT + ", " + CodeFailures.LAST
                     + " from registration r where r.identity_id = ? and r.factor = ?")) {
-                query.setArray(1, CodeUses.buckets(connection, now.minus(CodeUses.RECENT), now));
-                query.setString(2, user.value());
-                query.setString(3, factor.name());
+                int index = 1;
+                if (lock) {
+                    CodeUses.bindLock(query, index, user);
+                    index += 2;
+                }
+                query.setArray(index++, CodeUses.buckets(connection, now.minus(CodeUses.RECENT), now));
+                Array failed = CodeFailures.buckets(connection, now);
+                query.setArray(index++, failed);
+                query.setArray(index++, failed);
+                query.setString(index++, user.value());
+                query.setString(index, factor.name());
                 try (ResultSet row = query.executeQuery()) {
                     if (!row.next()) {
                         return null;
                     }
-                    long used = row.getLong(11);
-                    long lastStep = row.wasNull() ? row.getLong(8) : Math.max(row.getLong(8), used);
+                    long used = row.getLong(12);
+                    long lastStep = row.wasNull() ? row.getLong(9) : Math.max(row.getLong(9), used);
                     // getTimestamp, not getObject(.., OffsetDateTime.class): Payara's wrapper calls the latter by reflection.
-                    Timestamp lastFailure = row.getTimestamp(10);
-                    return new State(RegistrationStatus.valueOf(row.getString(1)), row.getString(2), row.getString(3),
-                            new TotpParameters(HashFunction.valueOf(row.getString(4)), row.getInt(5), row.getInt(6)),
-                            row.getTimestamp(7).toInstant(), lastStep, row.getInt(9),
-                            lastFailure == null ? null : lastFailure.toInstant());
+                    Timestamp rowLastFailure = row.getTimestamp(11);
+                    Timestamp loggedLastFailure = row.getTimestamp(14);
+                    Instant lastFailure = rowLastFailure == null ? null : rowLastFailure.toInstant();
+                    if (loggedLastFailure != null && (lastFailure == null || loggedLastFailure.toInstant().isAfter(lastFailure))) {
+                        lastFailure = loggedLastFailure.toInstant();
+                    }
+                    return new State(row.getBoolean(1), RegistrationStatus.valueOf(row.getString(2)), row.getString(3),
+                            row.getString(4), new TotpParameters(HashFunction.valueOf(row.getString(5)), row.getInt(6),
+                            row.getInt(7)), row.getTimestamp(8).toInstant(), lastStep, row.getInt(10), row.getLong(13),
+                            lastFailure);
                 }
             }
         });
     }
 
-    /** The registration as read for one round; never the secret in clear. */
-    private record State(RegistrationStatus status, String ciphertext, String keyId, TotpParameters parameters,
-                         Instant createdAt, long lastStep, int failures, Instant lastFailureAt) {
+    /**
+     * The registration as read for one round; never the secret in clear. Its failures are
+     * {@code rowFailures} folded into the row and {@code loggedFailures} in the log since.
+     */
+    private record State(boolean locked, RegistrationStatus status, String ciphertext, String keyId,
+                         TotpParameters parameters, Instant createdAt, long lastStep, int rowFailures,
+                         long loggedFailures, Instant lastFailureAt) {
+
+        /** The user's consecutive failures. */
+        int failures() {
+            return (int) Math.min(Integer.MAX_VALUE, rowFailures + loggedFailures);
+        }
     }
 }

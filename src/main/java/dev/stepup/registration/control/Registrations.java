@@ -53,6 +53,9 @@ public class Registrations {
     CodeUses uses;
 
     @Inject
+    CodeFailures failures;
+
+    @Inject
     Event<RegistrationChanged> changes;
 
     @Inject
@@ -207,15 +210,18 @@ public class Registrations {
     }
 
     /**
-     * Removes the registration and, with it, its recovery codes; under the lock of the user's
+     * Removes the registration and, with it, its recovery codes and counted failures; under the lock of the user's
      * codes, so that no step-up with it is accepted while it goes.
      */
     private boolean remove(UserId user, Factor factor) {
         uses.lock(user, factor);
         recoveryCodes.deleteAll(user);
-        return em.createQuery("delete from Registration r where r.identityId = :id and r.factor = :factor")
+        boolean removed = em.createQuery("delete from Registration r where r.identityId = :id and r.factor = :factor")
                 .setParameter("id", user.value())
                 .setParameter("factor", factor)
                 .executeUpdate() > 0;
+        // After the row, as a success does: a fold of these failures locks the row first.
+        failures.forget(user, clock.instant());
+        return removed;
     }
 }

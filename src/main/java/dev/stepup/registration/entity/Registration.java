@@ -14,9 +14,10 @@ import java.time.Instant;
 
 /**
  * A user's enrolment of a factor. The secret is only ever held encrypted
- * ({@code secretCiphertext} under {@code keyId}). The verifier's state — last accepted
- * time step, consecutive failures, last step-up — lives here too, so that accepting a
- * code is one conditional update of this row.
+ * ({@code secretCiphertext} under {@code keyId}). The verifier's state lives here in part:
+ * the time step of the confirming code, the consecutive failures and the last use as
+ * housekeeping folds them in from the logs of accepted and wrong codes
+ * ({@code CodeUses}, {@code CodeFailures}), which hold the recent ones.
  */
 @Entity
 @Table(name = "registration")

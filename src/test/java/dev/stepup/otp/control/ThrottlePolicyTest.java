@@ -35,4 +35,13 @@ class ThrottlePolicyTest {
         assertThat(policy.remaining(3, last, last)).isZero();
         assertThat(policy.remaining(9, null, last)).isZero();
     }
+
+    @Test
+    void noWaitBelowTheThresholdEvenForALastFailureAfterNow() {
+        // Another instance's clock, or a failure counted while this attempt waited for the
+        // user's lock, can put the last failure a moment after this attempt's now.
+        Instant last = Instant.parse("2026-11-23T10:00:00Z");
+        assertThat(policy.remaining(4, last, last.minusMillis(300))).isZero();
+        assertThat(policy.remaining(5, last, last.minusMillis(300))).isEqualTo(Duration.ofMillis(1300));
+    }
 }

@@ -1,0 +1,18 @@
+-- A wrong code is counted by appending a row here instead of incrementing the count on the
+-- user's registration row: like code_use, rows of one ten-minute bucket sit together in the
+-- table and in its index, so a wrong code writes to the pages every other wrong code of the
+-- last minutes wrote to, not to a page of its own user (which, after each checkpoint, costs a
+-- full-page image, and more of them the more users there are). A user's consecutive failures
+-- are registration.failures plus the user's rows here. Housekeeping folds buckets older than
+-- 20 minutes into registration.failures and last_failure_at, and deletes them; a success, or
+-- the registration's removal, deletes the user's rows.
+--
+-- During a rolling upgrade, instances of the previous version count failures on the row only
+-- and do not see the rows here: upgrade all instances together, or accept that until then a
+-- user's failures are counted on each version apart.
+create table code_failure (
+    bucket      bigint      not null,
+    identity_id varchar(20) not null,
+    failed_at   timestamp with time zone not null
+);
+create index code_failure_by_bucket on code_failure (bucket, identity_id);
