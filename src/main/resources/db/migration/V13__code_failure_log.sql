@@ -5,11 +5,14 @@
 -- full-page image, and more of them the more users there are). A user's consecutive failures
 -- are registration.failures plus the user's rows here. Housekeeping folds buckets older than
 -- 20 minutes into registration.failures and last_failure_at, and deletes them; a success, or
--- the registration's removal, deletes the user's rows.
+-- the registration's removal, deletes the user's rows. Rows of a registration that went
+-- otherwise (a purged pending enrolment, a deleted user) are deleted by the fold.
 --
--- During a rolling upgrade, instances of the previous version count failures on the row only
--- and do not see the rows here: upgrade all instances together, or accept that until then a
--- user's failures are counted on each version apart.
+-- During a rolling upgrade, instances of the previous version neither see the rows here nor
+-- delete them: they count failures on the row only (so a user's failures are counted in full
+-- only by instances of this version), and a success on one of them leaves the user's rows
+-- here, which this version keeps counting (the fold adds them to the row) until a success on
+-- an instance of this version. Upgrade all instances together, or keep the mixed period short.
 create table code_failure (
     bucket      bigint      not null,
     identity_id varchar(20) not null,

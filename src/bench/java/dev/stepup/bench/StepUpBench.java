@@ -676,14 +676,15 @@ public final class StepUpBench {
                     .append(String.join(" ", microOptions("bench.versus.args"))).append("), ").append(clients)
                     .append(" clients, in turn; start to ready ")
                     .append(String.format(Locale.ROOT, "%.1f s against %.1f s.%n%n", a.startSeconds(), b.startSeconds()))
-                    .append("| round | WAR | (a) valid req/s | p50 ms | server CPU ms each | (b) wrong req/s | p50 ms "
-                            + "| server CPU ms each | (c) health req/s | p50 ms | server CPU ms each | RSS MB |\n")
-                    .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                    .append("| round | WAR | (a) valid req/s | p50 ms | server CPU ms each | PostgreSQL CPU ms each "
+                            + "| (b) wrong req/s | p50 ms | server CPU ms each | PostgreSQL CPU ms each "
+                            + "| (c) health req/s | p50 ms | server CPU ms each | RSS MB |\n")
+                    .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             List<Enrolled> ours = self.enrol(USERS);
             List<Enrolled> theirs = other.enrol(USERS);
             self.warmUp(clients, ours);
             other.warmUp(clients, theirs);
-            double[][] sums = new double[2][6];
+            double[][] sums = new double[2][8];
             for (int round = 1; round <= rounds; round++) {
                 for (int side = 0; side < 2; side++) {
                     StepUpBench bench = side == 0 ? self : other;
@@ -698,17 +699,21 @@ public final class StepUpBench {
                     sums[side][3] += valid.cpu().serverMillis();
                     sums[side][4] += wrong.cpu().serverMillis();
                     sums[side][5] += health.cpu().serverMillis();
+                    sums[side][6] += valid.cpu().databaseMillis();
+                    sums[side][7] += wrong.cpu().databaseMillis();
                     self.report.append(String.format(Locale.ROOT,
-                            "| %d | %s | %.0f | %.1f | %.2f | %.0f | %.1f | %.2f | %.0f | %.1f | %.2f | %d |%n",
+                            "| %d | %s | %.0f | %.1f | %.2f | %.2f | %.0f | %.1f | %.2f | %.2f | %.0f | %.1f | %.2f | %d |%n",
                             round, side == 0 ? "this" : "versus", valid.perSecond(), valid.p50Millis(), valid.cpu().serverMillis(),
-                            wrong.perSecond(), wrong.p50Millis(), wrong.cpu().serverMillis(),
-                            health.perSecond(), health.p50Millis(), health.cpu().serverMillis(), rss));
+                            valid.cpu().databaseMillis(), wrong.perSecond(), wrong.p50Millis(), wrong.cpu().serverMillis(),
+                            wrong.cpu().databaseMillis(), health.perSecond(), health.p50Millis(), health.cpu().serverMillis(), rss));
                 }
             }
             self.report.append(String.format(Locale.ROOT, "%nThis build / versus, sums over the rounds: throughput (a) %.2f, (b) %.2f,"
-                            + " (c) %.2f; server CPU per request (a) %.2f, (b) %.2f, (c) %.2f%n",
+                            + " (c) %.2f; server CPU per request (a) %.2f, (b) %.2f, (c) %.2f; PostgreSQL CPU per request"
+                            + " (a) %.2f, (b) %.2f%n",
                     sums[0][0] / sums[1][0], sums[0][1] / sums[1][1], sums[0][2] / sums[1][2],
-                    sums[0][3] / sums[1][3], sums[0][4] / sums[1][4], sums[0][5] / sums[1][5]));
+                    sums[0][3] / sums[1][3], sums[0][4] / sums[1][4], sums[0][5] / sums[1][5],
+                    sums[0][6] / sums[1][6], sums[0][7] / sums[1][7]));
         }
         self.write();
     }

@@ -142,6 +142,26 @@ class VerifierIT {
         assertThat(user.stepUpResult(wrong)).isEqualTo("FAILED");
         assertThrottled(user.stepUp(user.nextCode()));
         assertThat(rows.failures(user.userId())).isEqualTo(5);
+
+        // After the wait, a right code resets both counts.
+        String right = user.nextCode();
+        Api.Reply recovered = untilNotThrottled(() -> user.stepUp(right));
+        assertThat(recovered.json().getString("result")).as(recovered.toString()).isEqualTo("SUCCESS");
+        assertThat(rows.rowFailures(user.userId())).isZero();
+        assertThat(rows.loggedFailures(user.userId())).isZero();
+    }
+
+    @Test
+    void failuresGoWithTheirRegistration() {
+        Enrolled user = Enrolled.create(users);
+        String wrong = user.totp().wrongCode();
+        for (int attempt = 1; attempt <= 4; attempt++) {
+            assertThat(user.stepUpResult(wrong)).as("attempt %d", attempt).isEqualTo("FAILED");
+        }
+        Api.Reply reset = users.admin().delete("/api/mfa/admin/registrations/TOTP/users/" + user.userId());
+        assertThat(reset.status()).as(reset.toString()).isEqualTo(204);
+        assertThat(RegistrationRows.shared().loggedFailures(user.userId()))
+                .as("a new registration starts without the old one's failures").isZero();
     }
 
     @Test

@@ -20,8 +20,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The server's clean-up tick: every {@code stepup.housekeeping.interval.seconds} (a minute by
  * default), on every instance, it fires {@link HousekeepingDue}. Each feature observes it and
  * cleans its own tables (expired completions, stale enrolments, ended sessions, unused tokens,
- * old audit lines ...). Every clean-up is an idempotent delete, so instances need not
- * coordinate.
+ * old audit lines ...). Most clean-ups are idempotent deletes, so instances need not
+ * coordinate; the folds of the code logs into registration rows take a lock of their own, so
+ * that one instance folds at a time.
  */
 @Startup
 @Singleton

@@ -18,7 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Locale;
+import java.util.stream.LongStream;
 import org.hibernate.Session;
 
 /**
@@ -27,21 +27,18 @@ import org.hibernate.Session;
  * {@code registration.failures} plus the user's rows here; counting a failure writes to the
  * pages of the last minutes' failures, not to the user's own row.
  *
- * <p>Every failure is written, and every count read for a decision, under the user's lock
- * ({@link CodeUses#tryLock}); the writes also check the counts the caller read, so a count read
- * just before the lock was taken is never acted on. Housekeeping folds the buckets older than
- * {@link #FOLDED_AFTER} into the registration row. Readers look {@link #READ_BACK} back, which
- * leaves housekeeping twenty minutes to fold a bucket before readers stop seeing it.
+ * <p>Failures are written, and reset, under the user's lock ({@link CodeUses#tryLock}), by
+ * statements that check the counts the caller read, so a count read just before the lock was
+ * taken is never acted on. Housekeeping folds the buckets older than {@link #FOLDED_AFTER} into
+ * the registration rows, without the users' locks (the checks of the counts catch a fold).
+ * Every reader probes the buckets from the oldest that may still hold a row to now: a fold that
+ * is late, or fails, costs more probes, never a failure unseen.
  */
 @ApplicationScoped
 public class CodeFailures {
 
     /** Buckets that ended this long ago are folded into the registration row. */
     static final Duration FOLDED_AFTER = Duration.ofMinutes(20);
-    /** How far back readers count rows: longer than {@link #FOLDED_AFTER}, with room for a late fold. */
-    static final Duration READ_BACK = Duration.ofMinutes(40);
-    /** Housekeeping's advisory lock, of a kind of its own. */
-    private static final int FOLD_LOCK_CLASS = 0x53554333;
 
     /**
      * The user's failures in the log, for a statement over {@code registration r}; its one
@@ -59,15 +56,41 @@ public class CodeFailures {
     @PersistenceContext
     EntityManager em;
 
+    @Inject
+    CodeUses uses;
+
     /** This bean through its proxy, so that housekeeping's fold gets its transaction. */
     @Inject
     CodeFailures self;
 
-    private volatile Boolean postgres;
+    /**
+     * No row is in an older bucket, as read last (by housekeeping, or by the first reader); a
+     * row counted since is in the bucket of its time, give or take the clocks' skew, which is
+     * later. Null until read.
+     */
+    private volatile Long oldest;
 
-    /** The buckets readers count at {@code now}. */
-    static Array buckets(Connection connection, Instant now) throws SQLException {
-        return CodeUses.buckets(connection, now.minus(READ_BACK), now);
+    /** The buckets that may hold a failure at {@code now}: from the oldest to now. */
+    public Array buckets(Connection connection, Instant now) throws SQLException {
+        Long known = oldest;
+        if (known == null) {
+            known = readOldest(connection, now);
+            oldest = known;
+        }
+        long to = CodeUses.bucket(now.plus(CodeUses.SKEW));
+        Long[] buckets = LongStream.rangeClosed(Math.min(known, to), to).boxed().toArray(Long[]::new);
+        return connection.createArrayOf("bigint", buckets);
+    }
+
+    /** The oldest bucket with a row, or the bucket a row counted from {@code now} on could be in. */
+    private static long readOldest(Connection connection, Instant now) throws SQLException {
+        long earliest = CodeUses.bucket(now.minus(CodeUses.SKEW));
+        try (PreparedStatement query = connection.prepareStatement("select min(bucket) from code_failure");
+             ResultSet row = query.executeQuery()) {
+            row.next();
+            long min = row.getLong(1);
+            return row.wasNull() ? earliest : Math.min(min, earliest);
+        }
     }
 
     /**
@@ -78,7 +101,7 @@ public class CodeFailures {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean record(UserId user, Factor factor, Instant registeredAt, int rowFailures, long logged, Instant at) {
-        return work(connection -> {
+        return em.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "insert into code_failure (bucket, identity_id, failed_at) select ?, r.identity_id, ?"
                             + " from registration r where r.identity_id = ? and r.factor = ? and r.created_at = ?"
@@ -103,7 +126,7 @@ public class CodeFailures {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void forget(UserId user, Instant now) {
-        work(connection -> {
+        em.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement delete = connection.prepareStatement(
                     "delete from code_failure where bucket = any (?) and identity_id = ?")) {
                 delete.setArray(1, buckets(connection, now));
@@ -116,6 +139,16 @@ public class CodeFailures {
 
     void housekeeping(@Observes HousekeepingDue due) {
         due.clean("failures of codes folded into their registrations", () -> self.fold(due.now()));
+        due.clean("(none: the oldest bucket of failures read again)", () -> {
+            self.refreshOldest(due.now());
+            return 0;
+        });
+    }
+
+    /** Reads again which bucket is the oldest with a row, after a fold here or elsewhere. */
+    @Transactional
+    public void refreshOldest(Instant now) {
+        oldest = em.unwrap(Session.class).doReturningWork(connection -> readOldest(connection, now));
     }
 
     /**
@@ -123,25 +156,16 @@ public class CodeFailures {
      * counts (and last failure), and deletes those buckets; returns how many failures went. The
      * rows it changes are locked first, in one order, so that a success resetting a row either
      * comes before (and has deleted its failures) or waits for the fold and then finds the
-     * count it read changed.
+     * row's count changed. A registration gone meanwhile (removed, or a pending enrolment
+     * purged) takes nothing: its failures are deleted with the bucket.
      */
     @Transactional
     public int fold(Instant now) {
+        if (!uses.foldLock()) {
+            return 0;
+        }
         long before = CodeUses.bucket(now.minus(FOLDED_AFTER));
-        return work(connection -> {
-            if (isPostgres(connection)) {
-                // One instance folds; the others skip until the next tick.
-                try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_xact_lock(?, ?)")) {
-                    lock.setInt(1, FOLD_LOCK_CLASS);
-                    lock.setInt(2, 0);
-                    try (ResultSet row = lock.executeQuery()) {
-                        row.next();
-                        if (!row.getBoolean(1)) {
-                            return 0;
-                        }
-                    }
-                }
-            }
+        return em.unwrap(Session.class).doReturningWork(connection -> {
             String users = " where factor = 'TOTP' and identity_id in (select identity_id from code_failure where bucket < ?)";
             try (PreparedStatement lock = connection.prepareStatement(
                     "select identity_id from registration" + users + " order by identity_id for update")) {
@@ -159,28 +183,13 @@ public class CodeFailures {
                 }
                 update.executeUpdate();
             }
+            int folded;
             try (PreparedStatement delete = connection.prepareStatement("delete from code_failure where bucket < ?")) {
                 delete.setLong(1, before);
-                return delete.executeUpdate();
+                folded = delete.executeUpdate();
             }
+            uses.analyze(connection, "code_failure");
+            return folded;
         });
-    }
-
-    private boolean isPostgres(Connection connection) throws SQLException {
-        Boolean known = postgres;
-        if (known == null) {
-            known = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
-            postgres = known;
-        }
-        return known;
-    }
-
-    private <T> T work(Work<T> work) {
-        return em.unwrap(Session.class).doReturningWork(work::run);
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
     }
 }

@@ -115,6 +115,11 @@ public class CodeVerifier {
         }
         Factor factor = Factor.TOTP;
         Lock lock = new Lock(user, factor);
+        // A recovery code resets the failures without a check of the counts read: its state is
+        // read after the lock is taken, by a statement of its own.
+        if (kind == StepUpFactor.RECOVERY_CODE && !lock.take()) {
+            return new Verification.Throttled(Duration.ofSeconds(1));
+        }
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Read read = lockAndLoad(user, factor, lock);
             if (read == null) {
@@ -124,13 +129,18 @@ public class CodeVerifier {
             }
             Instant now = read.now();
             State state = read.state();
+            Duration wait = state == null ? Duration.ZERO : throttle.remaining(state.failures(), state.lastFailureAt(), now);
+            if (read.lockedByRead() && (state == null || !applies(state, purpose, now) || !wait.isZero())) {
+                // An answer that writes nothing comes from a state read after the lock was taken:
+                // the statement that took it may have read from before the last holder's commit.
+                continue;
+            }
             if (state == null || !applies(state, purpose, now)) {
                 return new Verification.NotRegistered();
             }
             if (kind == StepUpFactor.TOTP && given.get().length() != state.parameters.digits()) {
                 return new Verification.Malformed();
             }
-            Duration wait = throttle.remaining(state.failures(), state.lastFailureAt(), now);
             if (!wait.isZero()) {
                 verified.fire(new OtpVerified(actor, user, purpose, kind, OtpVerified.Outcome.THROTTLED));
                 return new Verification.Throttled(wait);
@@ -145,13 +155,17 @@ public class CodeVerifier {
         return new Verification.Throttled(Duration.ofSeconds(1));
     }
 
-    /** A state read, and the time it was read at; {@code state} is null if there is no registration. */
-    private record Read(Instant now, State state) {
+    /**
+     * A state read, and the time it was read at; {@code state} is null if there is no
+     * registration. {@code lockedByRead}: the statement that read it took the user's lock, so it
+     * may have read from before the previous holder's commit.
+     */
+    private record Read(Instant now, State state, boolean lockedByRead) {
     }
 
     /**
-     * The registration's state, read holding the user's lock (taken now if not held yet), with
-     * the time read after the lock was taken (a time from before a wait would precede failures
+     * The registration's state, read holding the user's lock (taken now if not held yet), and
+     * the time of the attempt that took it (a time from before a wait would precede failures
      * counted during it); null if another attempt held the lock for about a second.
      */
     private Read lockAndLoad(UserId user, Factor factor, Lock lock) {
@@ -161,14 +175,15 @@ public class CodeVerifier {
                 return null;
             }
             Instant now = clock.instant();
-            return new Read(now, load(user, factor, now, false));
+            return new Read(now, load(user, factor, now, false), false);
         }
         for (int attempt = 0; attempt < CodeUses.LOCK_ATTEMPTS; attempt++) {
             Instant now = clock.instant();
-            State state = load(user, factor, now, !lock.held);
+            boolean taking = !lock.held;
+            State state = load(user, factor, now, taking);
             if (state == null || state.locked()) {
                 lock.held |= state != null;
-                return new Read(now, state);
+                return new Read(now, state, taking && state != null);
             }
             try {
                 Thread.sleep(CodeUses.LOCK_PAUSE_MILLIS);
@@ -299,6 +314,9 @@ public class CodeVerifier {
         }
         // A confirmation's step is kept on the row; any other use's in CodeUses.
         boolean confirm = purpose == Purpose.CONFIRM_REGISTRATION;
+        // If a fold holds the row, this update waits for it and then checks the row's new
+        // version, but the log's count still on its own snapshot: the row's count, which a fold
+        // always raises, is what sends the round back.
         boolean updated = em.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement update = connection.prepareStatement("update registration r set failures = 0,"
                     + " last_failure_at = null, last_used_at = ?"
@@ -316,7 +334,7 @@ public class CodeVerifier {
                 update.setString(index++, state.status.name());
                 update.setObject(index++, OffsetDateTime.ofInstant(state.createdAt, ZoneOffset.UTC));
                 update.setInt(index++, state.rowFailures);
-                update.setArray(index++, CodeFailures.buckets(connection, now));
+                update.setArray(index++, failures.buckets(connection, now));
                 update.setLong(index, state.loggedFailures);
                 return update.executeUpdate() == 1;
             }
@@ -372,7 +390,7 @@ public class CodeVerifier {
                     index += 2;
                 }
                 query.setArray(index++, CodeUses.buckets(connection, now.minus(CodeUses.RECENT), now));
-                Array failed = CodeFailures.buckets(connection, now);
+                Array failed = failures.buckets(connection, now);
                 query.setArray(index++, failed);
                 query.setArray(index++, failed);
                 query.setString(index++, user.value());

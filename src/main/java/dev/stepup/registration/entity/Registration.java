@@ -15,9 +15,9 @@ import java.time.Instant;
 /**
  * A user's enrolment of a factor. The secret is only ever held encrypted
  * ({@code secretCiphertext} under {@code keyId}). The verifier's state lives here in part:
- * the time step of the confirming code, the consecutive failures and the last use as
- * housekeeping folds them in from the logs of accepted and wrong codes
- * ({@code CodeUses}, {@code CodeFailures}), which hold the recent ones.
+ * the time step of the confirming code; and the consecutive failures and the last use as
+ * housekeeping folds them in from the logs of wrong and accepted codes
+ * ({@code CodeFailures}, {@code CodeUses}), which hold the recent ones.
  */
 @Entity
 @Table(name = "registration")

@@ -38,8 +38,8 @@ class ThrottlePolicyTest {
 
     @Test
     void noWaitBelowTheThresholdEvenForALastFailureAfterNow() {
-        // Another instance's clock, or a failure counted while this attempt waited for the
-        // user's lock, can put the last failure a moment after this attempt's now.
+        // Another instance's clock, or an attempt that read the time after this one but took
+        // the user's lock first, can put the last failure a moment after this attempt's now.
         Instant last = Instant.parse("2026-11-23T10:00:00Z");
         assertThat(policy.remaining(4, last, last.minusMillis(300))).isZero();
         assertThat(policy.remaining(5, last, last.minusMillis(300))).isEqualTo(Duration.ofMillis(1300));
