@@ -3,8 +3,8 @@
 -- table and in its index, so a wrong code writes to the pages every other wrong code of the
 -- last minutes wrote to, not to a page of its own user (which, after each checkpoint, costs a
 -- full-page image, and more of them the more users there are). A user's consecutive failures
--- are registration.failures plus the user's rows here. Housekeeping folds buckets older than
--- 20 minutes into registration.failures and last_failure_at, and deletes them; a success, or
+-- are registration.failures plus the user's rows here. Housekeeping folds the buckets that
+-- ended 20 minutes ago into registration.failures and last_failure_at, and deletes them; a success, or
 -- the registration's removal, deletes the user's rows. Rows of a registration that went
 -- otherwise (a purged pending enrolment, a deleted user) are deleted by the fold.
 --

@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 
 /**
  * The one place where the tests read and change a user's row of the {@code registration}
@@ -95,6 +97,30 @@ public final class RegistrationRows {
             try (ResultSet row = count.executeQuery()) {
                 row.next();
                 return row.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The last failure folded into the user's registration row, if any. */
+    public Instant rowLastFailure(String userId) {
+        return timestamp("select last_failure_at from registration where identity_id = ? and factor = 'TOTP'", userId);
+    }
+
+    /** The user's last failure in the log, if any. */
+    public Instant lastLoggedFailure(String userId) {
+        return timestamp("select max(failed_at) from code_failure where identity_id = ?", userId);
+    }
+
+    private Instant timestamp(String sql, String userId) {
+        try (Connection db = database.connect();
+             PreparedStatement query = db.prepareStatement(sql)) {
+            query.setString(1, userId);
+            try (ResultSet row = query.executeQuery()) {
+                assertThat(row.next()).as("%s for %s", sql, userId).isTrue();
+                Timestamp at = row.getTimestamp(1);
+                return at == null ? null : at.toInstant();
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -2,7 +2,10 @@ package dev.stepup.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
@@ -17,6 +20,9 @@ class VerifierIT {
 
     /** The longest time step the configuration allows: a check rarely meets a step edge. */
     static final int LONG_STEP = 120;
+
+    /** The first half of the advisory lock the server's folds of its code logs take (CodeUses). */
+    private static final int FOLD_LOCK_CLASS = 0x53554332;
 
     Api api;
     Users users;
@@ -134,8 +140,10 @@ class VerifierIT {
         // Half an hour old, they are past the 20 minutes after which housekeeping (every 2 s
         // here) folds them into the registration row.
         rows.ageLoggedFailures(user.userId(), 30);
+        Instant last = rows.lastLoggedFailure(user.userId());
         Waits.until(Duration.ofSeconds(60), "the failures folded", () -> rows.loggedFailures(user.userId()), n -> n == 0);
         assertThat(rows.rowFailures(user.userId())).as("folded once, none lost").isEqualTo(3);
+        assertThat(rows.rowLastFailure(user.userId())).isEqualTo(last);
 
         // Two more make five: the next attempt waits, a right code too.
         assertThat(user.stepUpResult(wrong)).isEqualTo("FAILED");
@@ -149,6 +157,37 @@ class VerifierIT {
         assertThat(recovered.json().getString("result")).as(recovered.toString()).isEqualTo("SUCCESS");
         assertThat(rows.rowFailures(user.userId())).isZero();
         assertThat(rows.loggedFailures(user.userId())).isZero();
+    }
+
+    @Test
+    void failuresNotFoldedCountHoweverOld() throws Exception {
+        Enrolled user = Enrolled.create(users);
+        String wrong = user.totp().wrongCode();
+        for (int attempt = 1; attempt <= 4; attempt++) {
+            assertThat(user.stepUpResult(wrong)).as("attempt %d", attempt).isEqualTo("FAILED");
+        }
+        RegistrationRows rows = RegistrationRows.shared();
+        try (Connection db = TestDatabase.shared().connect();
+             Statement lock = db.createStatement()) {
+            // While this connection holds the folds' lock, housekeeping (every 2 s here) folds
+            // nothing but still reads which bucket is the oldest with a row.
+            lock.execute("select pg_advisory_lock(" + FOLD_LOCK_CLASS + ", 0)");
+            try {
+                rows.ageLoggedFailures(user.userId(), 60);
+                // Failures never move back in time; three housekeeping rounds let every reader
+                // know of these, as it would of a bucket left by a fold that failed for an hour.
+                Thread.sleep(6_000);
+                assertThat(user.stepUpResult(wrong)).isEqualTo("FAILED");
+                assertThrottled(user.stepUp(user.nextCode()));
+                assertThat(rows.loggedFailures(user.userId())).as("not folded").isEqualTo(5);
+            } finally {
+                lock.execute("select pg_advisory_unlock(" + FOLD_LOCK_CLASS + ", 0)");
+            }
+        }
+        String right = user.nextCode();
+        Api.Reply recovered = untilNotThrottled(() -> user.stepUp(right));
+        assertThat(recovered.json().getString("result")).as(recovered.toString()).isEqualTo("SUCCESS");
+        assertThat(rows.loggedFailures(user.userId())).as("an hour old, and forgotten on success").isZero();
     }
 
     @Test

@@ -27,12 +27,13 @@ import org.hibernate.Session;
  * {@code registration.failures} plus the user's rows here; counting a failure writes to the
  * pages of the last minutes' failures, not to the user's own row.
  *
- * <p>Failures are written, and reset, under the user's lock ({@link CodeUses#tryLock}), by
- * statements that check the counts the caller read, so a count read just before the lock was
- * taken is never acted on. Housekeeping folds the buckets older than {@link #FOLDED_AFTER} into
- * the registration rows, without the users' locks (the checks of the counts catch a fold).
- * Every reader probes the buckets from the oldest that may still hold a row to now: a fold that
- * is late, or fails, costs more probes, never a failure unseen.
+ * <p>Failures are written, and reset, under the user's lock ({@link CodeUses}), by statements
+ * that check the counts the caller read, so a count read just before the lock was taken is
+ * never acted on. Housekeeping folds the buckets that ended {@link #FOLDED_AFTER} ago into the
+ * registration rows, without the users' locks (the checks of the counts catch a fold). Readers
+ * probe the buckets of a {@link Range}: from the oldest that may still hold a row to now (give
+ * or take the clocks' skew, which must stay under {@link CodeUses#SKEW}), so a fold that is
+ * late, or fails, costs more probes, not a failure unseen.
  */
 @ApplicationScoped
 public class CodeFailures {
@@ -42,7 +43,7 @@ public class CodeFailures {
 
     /**
      * The user's failures in the log, for a statement over {@code registration r}; its one
-     * parameter is {@link #buckets}.
+     * parameter is a {@link Range}'s buckets.
      */
     static final String COUNT = "(select count(*) from code_failure f where f.bucket = any (?)"
             + " and f.identity_id = r.identity_id)";
@@ -59,32 +60,40 @@ public class CodeFailures {
     @Inject
     CodeUses uses;
 
-    /** This bean through its proxy, so that housekeeping's fold gets its transaction. */
+    /** This bean through its proxy, so that housekeeping's clean-ups get their transactions. */
     @Inject
     CodeFailures self;
 
     /**
-     * No row is in an older bucket, as read last (by housekeeping, or by the first reader); a
-     * row counted since is in the bucket of its time, give or take the clocks' skew, which is
-     * later. Null until read.
+     * No row is in an older bucket, as read last (by housekeeping, or by the first reader),
+     * with a bucket to spare for a failure counted at the time of the reading by an instance
+     * whose clock is behind, or committed just after it. Null until read.
      */
     private volatile Long oldest;
 
+    /** The buckets a check reads and writes with, the same for all its statements in a round. */
+    public record Range(long from, long to) {
+
+        /** The buckets, as a statement's array parameter on {@code connection}. */
+        public Array on(Connection connection) throws SQLException {
+            return connection.createArrayOf("bigint", LongStream.rangeClosed(from, to).boxed().toArray(Long[]::new));
+        }
+    }
+
     /** The buckets that may hold a failure at {@code now}: from the oldest to now. */
-    public Array buckets(Connection connection, Instant now) throws SQLException {
+    public Range range(Instant now) {
         Long known = oldest;
         if (known == null) {
-            known = readOldest(connection, now);
+            known = em.unwrap(Session.class).doReturningWork(connection -> readOldest(connection, now));
             oldest = known;
         }
         long to = CodeUses.bucket(now.plus(CodeUses.SKEW));
-        Long[] buckets = LongStream.rangeClosed(Math.min(known, to), to).boxed().toArray(Long[]::new);
-        return connection.createArrayOf("bigint", buckets);
+        return new Range(Math.min(known, to), to);
     }
 
-    /** The oldest bucket with a row, or the bucket a row counted from {@code now} on could be in. */
+    /** The oldest bucket with a row, or the one before that of {@code now} less the clocks' skew. */
     private static long readOldest(Connection connection, Instant now) throws SQLException {
-        long earliest = CodeUses.bucket(now.minus(CodeUses.SKEW));
+        long earliest = CodeUses.bucket(now.minus(CodeUses.SKEW)) - 1;
         try (PreparedStatement query = connection.prepareStatement("select min(bucket) from code_failure");
              ResultSet row = query.executeQuery()) {
             row.next();
@@ -96,11 +105,12 @@ public class CodeFailures {
     /**
      * Counts a failure of {@code user}'s code at {@code at}, if the registration made at
      * {@code registeredAt} is still there with {@code rowFailures} on its row and
-     * {@code logged} failures here, as the caller read them; false, writing nothing, otherwise.
-     * The caller holds the user's lock.
+     * {@code logged} failures in {@code range}, as the caller read them; false, writing
+     * nothing, otherwise. The caller holds the user's lock.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public boolean record(UserId user, Factor factor, Instant registeredAt, int rowFailures, long logged, Instant at) {
+    public boolean record(UserId user, Factor factor, Instant registeredAt, int rowFailures, long logged, Range range,
+                          Instant at) {
         return em.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "insert into code_failure (bucket, identity_id, failed_at) select ?, r.identity_id, ?"
@@ -112,7 +122,7 @@ public class CodeFailures {
                 insert.setString(4, factor.name());
                 insert.setObject(5, OffsetDateTime.ofInstant(registeredAt, ZoneOffset.UTC));
                 insert.setInt(6, rowFailures);
-                insert.setArray(7, buckets(connection, at));
+                insert.setArray(7, range.on(connection));
                 insert.setLong(8, logged);
                 return insert.executeUpdate() == 1;
             }
@@ -120,16 +130,16 @@ public class CodeFailures {
     }
 
     /**
-     * Deletes the user's failures from the log: after a success, which resets the row's count
-     * in the same transaction (first, so that it waits for a fold that holds the row), or with
-     * the registration. The caller holds the user's lock.
+     * Deletes the user's failures in {@code range} from the log: after a success, which resets
+     * the row's count in the same transaction (first, so that it waits for a fold that holds the
+     * row), or after the registration's removal. The caller holds the user's lock.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void forget(UserId user, Instant now) {
+    public void forget(UserId user, Range range) {
         em.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement delete = connection.prepareStatement(
                     "delete from code_failure where bucket = any (?) and identity_id = ?")) {
-                delete.setArray(1, buckets(connection, now));
+                delete.setArray(1, range.on(connection));
                 delete.setString(2, user.value());
                 delete.executeUpdate();
             }
@@ -139,25 +149,28 @@ public class CodeFailures {
 
     void housekeeping(@Observes HousekeepingDue due) {
         due.clean("failures of codes folded into their registrations", () -> self.fold(due.now()));
-        due.clean("(none: the oldest bucket of failures read again)", () -> {
-            self.refreshOldest(due.now());
-            return 0;
-        });
-    }
-
-    /** Reads again which bucket is the oldest with a row, after a fold here or elsewhere. */
-    @Transactional
-    public void refreshOldest(Instant now) {
-        oldest = em.unwrap(Session.class).doReturningWork(connection -> readOldest(connection, now));
+        due.clean("failure log statistics", () -> self.refresh(due.now()));
     }
 
     /**
-     * Adds the failures in the buckets older than {@link #FOLDED_AFTER} to their registrations'
-     * counts (and last failure), and deletes those buckets; returns how many failures went. The
-     * rows it changes are locked first, in one order, so that a success resetting a row either
-     * comes before (and has deleted its failures) or waits for the fold and then finds the
-     * row's count changed. A registration gone meanwhile (removed, or a pending enrolment
-     * purged) takes nothing: its failures are deleted with the bucket.
+     * After a fold here or on another instance: reads again which bucket is the oldest with a
+     * row, and has PostgreSQL sample the log again if it changed much ({@link CodeUses#analyze}).
+     * Returns 0: it removes nothing.
+     */
+    @Transactional
+    public int refresh(Instant now) {
+        oldest = em.unwrap(Session.class).doReturningWork(connection -> readOldest(connection, now));
+        uses.analyze("code_failure");
+        return 0;
+    }
+
+    /**
+     * Adds the failures in the buckets that ended {@link #FOLDED_AFTER} ago to their
+     * registrations' counts (and last failure), and deletes those buckets; returns how many
+     * failures went. The rows it changes are locked first, in one order, so that a success
+     * resetting a row either comes before (and has deleted its failures) or waits for the fold
+     * and then finds the row's count changed. A registration gone meanwhile (removed, or a
+     * pending enrolment purged) takes nothing: its failures are deleted with the bucket.
      */
     @Transactional
     public int fold(Instant now) {
@@ -166,30 +179,26 @@ public class CodeFailures {
         }
         long before = CodeUses.bucket(now.minus(FOLDED_AFTER));
         return em.unwrap(Session.class).doReturningWork(connection -> {
-            String users = " where factor = 'TOTP' and identity_id in (select identity_id from code_failure where bucket < ?)";
-            try (PreparedStatement lock = connection.prepareStatement(
-                    "select identity_id from registration" + users + " order by identity_id for update")) {
+            try (PreparedStatement lock = connection.prepareStatement("select identity_id from registration"
+                    + " where factor = 'TOTP' and identity_id in (select identity_id from code_failure where bucket < ?)"
+                    + " order by identity_id for update")) {
                 lock.setLong(1, before);
                 lock.executeQuery().close();
             }
-            String count = "(select count(*) from code_failure f where f.bucket < ? and f.identity_id = registration.identity_id)";
-            String last = "(select max(f.failed_at) from code_failure f where f.bucket < ?"
-                    + " and f.identity_id = registration.identity_id)";
-            try (PreparedStatement update = connection.prepareStatement("update registration set failures = failures + "
-                    + count + ", last_failure_at = case when last_failure_at is null or last_failure_at < " + last
-                    + " then " + last + " else last_failure_at end" + users)) {
-                for (int parameter = 1; parameter <= 4; parameter++) {
-                    update.setLong(parameter, before);
-                }
-                update.executeUpdate();
+            // Each user's failures counted once, in one pass over the old buckets.
+            try (PreparedStatement merge = connection.prepareStatement("merge into registration r using"
+                    + " (select identity_id, count(*) as n, max(failed_at) as last_failed from code_failure"
+                    + " where bucket < ? group by identity_id) f on r.identity_id = f.identity_id and r.factor = 'TOTP'"
+                    + " when matched then update set failures = r.failures + f.n, last_failure_at = case"
+                    + " when r.last_failure_at is null or r.last_failure_at < f.last_failed then f.last_failed"
+                    + " else r.last_failure_at end")) {
+                merge.setLong(1, before);
+                merge.executeUpdate();
             }
-            int folded;
             try (PreparedStatement delete = connection.prepareStatement("delete from code_failure where bucket < ?")) {
                 delete.setLong(1, before);
-                folded = delete.executeUpdate();
+                return delete.executeUpdate();
             }
-            uses.analyze(connection, "code_failure");
-            return folded;
         });
     }
 }

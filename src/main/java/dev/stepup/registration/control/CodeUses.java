@@ -80,9 +80,6 @@ public class CodeUses {
     @Inject
     CodeUses self;
 
-    @Inject
-    CodeFailures failures;
-
     private volatile Boolean postgres;
 
     /**
@@ -203,14 +200,14 @@ public class CodeUses {
 
     /**
      * Records a use as {@link #record} does, if the registration made at {@code registeredAt}
-     * is still there with no failure counted (on its row or in {@link CodeFailures}' log), and no code of time step {@code step} or later
+     * is still there with no failure counted (on its row or in {@code failures} of {@link CodeFailures}' log), and no code of time step {@code step} or later
      * was used since it was made; false, writing nothing, otherwise. One statement. The caller
      * holds the user's lock, so no other use, and no removal of the registration, can come
      * between this check and the commit.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean recordIfUnused(UserId user, Factor factor, Instant registeredAt, long step, Instant at,
-                                  String credential) {
+                                  String credential, CodeFailures.Range failures) {
         return work(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "insert into code_use (bucket, identity_id, step, used_at, credential)"
@@ -228,7 +225,7 @@ public class CodeUses {
                 insert.setString(6, factor.name());
                 insert.setObject(7, OffsetDateTime.ofInstant(registeredAt, ZoneOffset.UTC));
                 insert.setLong(8, step);
-                insert.setArray(9, failures.buckets(connection, at));
+                insert.setArray(9, failures.on(connection));
                 insert.setArray(10, buckets(connection, at.minus(RECENT), at));
                 insert.setLong(11, step);
                 return insert.executeUpdate() == 1;
@@ -277,6 +274,7 @@ public class CodeUses {
 
     void housekeeping(@Observes HousekeepingDue due) {
         due.clean("uses of codes older than any validation window", () -> self.fold(due.now()));
+        due.clean("code-use log statistics", self::refreshStatistics);
     }
 
     /**
@@ -299,31 +297,52 @@ public class CodeUses {
                         + " and u.used_at >= registration.created_at))")
                 .setParameter(1, before)
                 .executeUpdate();
-        int deleted = em.createNativeQuery("delete from code_use where bucket < ?1")
+        return em.createNativeQuery("delete from code_use where bucket < ?1")
                 .setParameter(1, before)
                 .executeUpdate();
-        work(connection -> {
-            analyze(connection, "code_use");
-            return null;
-        });
-        return deleted;
+    }
+
+    /** Has PostgreSQL sample this log again if it changed much ({@link #analyze}); returns 0. */
+    @Transactional
+    public int refreshStatistics() {
+        analyze("code_use");
+        return 0;
     }
 
     /**
-     * Has PostgreSQL sample a log's rows again (its statistics, and the plans cached on them):
-     * the logs grow from nothing within minutes, and a connection's statements keep the plan
-     * made for their first executions. Made on a log of a few rows, that plan reads the whole
-     * table, and so it stays, where autovacuum is off or slow, while the log grows to
-     * thousands of rows (an earlier bench: 4 ms of PostgreSQL CPU per step-up at 10 000 users).
-     * New statistics make every connection plan again, with an index. H2 plans each statement
-     * on its own.
+     * Has PostgreSQL sample a log's rows again (its statistics, and with them the plans cached
+     * on them) once more of its rows changed since the last sample than autovacuum's default
+     * threshold (50 and a tenth of the rows), as autovacuum would; nothing if another instance
+     * is folding, or on H2 (which plans each statement on its own). The logs grow from nothing
+     * within minutes, and a connection's statements keep the plan made for their first
+     * executions: made on a log of a few rows, that plan reads the whole table, and so it stays
+     * where autovacuum is off or slow, while the log grows to thousands of rows (a bench with
+     * autovacuum off: 4 ms of PostgreSQL CPU per step-up at 10 000 users). New statistics make
+     * every connection plan again, with the index.
      */
-    void analyze(Connection connection, String log) throws SQLException {
-        if (isPostgres(connection)) {
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void analyze(String log) {
+        if (!locksInStatements() || !foldLock()) {
+            return;
+        }
+        work(connection -> {
+            try (PreparedStatement changed = connection.prepareStatement("select s.n_mod_since_analyze > 50 + 0.1 *"
+                    + " greatest(c.reltuples, 0) from pg_stat_user_tables s join pg_class c on c.oid = s.relid"
+                    + " where s.relid = cast(? as regclass)")) {
+                changed.setString(1, log);
+                try (ResultSet row = changed.executeQuery()) {
+                    if (!row.next() || !row.getBoolean(1)) {
+                        return null;
+                    }
+                }
+            }
             try (Statement analyze = connection.createStatement()) {
+                // A manual VACUUM holds the log's lock for long: skip this round rather than wait.
+                analyze.execute("set local lock_timeout = '1s'");
                 analyze.execute("analyze " + log);
             }
-        }
+            return null;
+        });
     }
 
     /**

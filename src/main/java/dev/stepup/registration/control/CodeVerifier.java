@@ -34,17 +34,19 @@ import org.hibernate.Session;
  * TOTP codes and recovery codes, against the throttle state both share.
  *
  * <p>Every check holds the user's lock ({@link CodeUses#tryLock}) while it decides and writes,
- * so that the attempts at one user's codes happen one after the other on every instance. On
- * PostgreSQL one statement takes the lock and reads the registration, the time steps used lately
- * ({@link CodeUses}) and the failures counted lately ({@link CodeFailures}); on H2 the lock is
- * the registration row's, taken first. The code is matched locally. A wrong code is counted by
- * appending a failure to {@link CodeFailures}, a matching TOTP code is used by appending its
- * time step to {@link CodeUses} (a confirmation, or a success after failures, updates the row
- * as well and forgets the failures), a recovery code by deleting its row. Each write checks,
- * in its own statement and so on a state seen under the lock, that the registration and the
- * failure counts are still those read and that no code of the step or later was used since;
- * otherwise the check runs again on the fresh state. Every attempt is counted before its
- * result is told.
+ * so that the attempts at one user's codes happen one after the other on every instance. For a
+ * TOTP code on PostgreSQL, one statement takes the lock and reads the registration, the time
+ * steps used lately ({@link CodeUses}) and the failures counted lately ({@link CodeFailures});
+ * a recovery code, and any code on H2 (the registration row's lock), takes the lock first, by
+ * a statement of its own. The code is matched locally. A wrong code is counted by appending a
+ * failure to {@link CodeFailures}, a matching TOTP code is used by appending its time step to
+ * {@link CodeUses} (a confirmation, or a success after failures, updates the row as well and
+ * forgets the failures), a recovery code by deleting its row. The statement that took the lock
+ * may have read from before the previous holder's commit, so a TOTP code's writes check, in
+ * their own statements, that the registration and the failure counts are still those read and
+ * that no code of the step or later was used since, and an answer that writes nothing is given
+ * on a state read again; otherwise the check runs again on the fresh state. Every attempt is
+ * counted before its result is told.
  */
 @ApplicationScoped
 public class CodeVerifier {
@@ -130,7 +132,7 @@ public class CodeVerifier {
             Instant now = read.now();
             State state = read.state();
             Duration wait = state == null ? Duration.ZERO : throttle.remaining(state.failures(), state.lastFailureAt(), now);
-            if (read.lockedByRead() && (state == null || !applies(state, purpose, now) || !wait.isZero())) {
+            if (read.lockedByRead() && (!applies(state, purpose, now) || !wait.isZero())) {
                 // An answer that writes nothing comes from a state read after the lock was taken:
                 // the statement that took it may have read from before the last holder's commit.
                 continue;
@@ -237,7 +239,8 @@ public class CodeVerifier {
             // failure counted since (a wrong code counted meanwhile sends this round back to the
             // throttle), and no code of this step or later used since.
             if (purpose != Purpose.CONFIRM_REGISTRATION
-                    && !uses.recordIfUnused(user, factor, state.createdAt, match.step(), now, credential)) {
+                    && !uses.recordIfUnused(user, factor, state.createdAt, match.step(), now, credential,
+                    state.failureRange)) {
                 if (changesRow(purpose, state)) {
                     // The row was reset on a state the lock kept: nothing else can change it
                     // before the commit, so fail closed rather than keep the reset.
@@ -271,7 +274,7 @@ public class CodeVerifier {
                         .setParameter("id", user.value())
                         .setParameter("factor", factor)
                         .executeUpdate();
-                failures.forget(user, now);
+                failures.forget(user, state.failureRange);
                 uses.record(user, RECOVERY_STEP, now, credential);
                 verified.fire(new OtpVerified(actor, user, purpose, StepUpFactor.RECOVERY_CODE, OtpVerified.Outcome.SUCCESS));
                 return Optional.of(new Verification.Accepted(-1));
@@ -334,20 +337,21 @@ public class CodeVerifier {
                 update.setString(index++, state.status.name());
                 update.setObject(index++, OffsetDateTime.ofInstant(state.createdAt, ZoneOffset.UTC));
                 update.setInt(index++, state.rowFailures);
-                update.setArray(index++, failures.buckets(connection, now));
+                update.setArray(index++, state.failureRange.on(connection));
                 update.setLong(index, state.loggedFailures);
                 return update.executeUpdate() == 1;
             }
         });
         if (updated && state.loggedFailures > 0) {
-            failures.forget(user, now);
+            failures.forget(user, state.failureRange);
         }
         return updated;
     }
 
     /** Counts a failure, if the registration and its failure counts are still those read. */
     private boolean countFailure(UserId user, Factor factor, State state, Instant now) {
-        return failures.record(user, factor, state.createdAt, state.rowFailures, state.loggedFailures, now);
+        return failures.record(user, factor, state.createdAt, state.rowFailures, state.loggedFailures,
+                state.failureRange, now);
     }
 
     /** Key rotation: a secret still under the previous key moves to the current one. */
@@ -377,6 +381,7 @@ public class CodeVerifier {
      * counts only if made since this registration was.
      */
     private State load(UserId user, Factor factor, Instant now, boolean lock) {
+        CodeFailures.Range failureRange = failures.range(now);
         return em.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement query = connection.prepareStatement("select " + (lock ? CodeUses.TRY_LOCK : "true")
                     + ", r.status, r.secret_ciphertext, r.key_id, r.hash_function, r.digits, r.time_step, r.created_at,"
@@ -390,7 +395,7 @@ public class CodeVerifier {
                     index += 2;
                 }
                 query.setArray(index++, CodeUses.buckets(connection, now.minus(CodeUses.RECENT), now));
-                Array failed = failures.buckets(connection, now);
+                Array failed = failureRange.on(connection);
                 query.setArray(index++, failed);
                 query.setArray(index++, failed);
                 query.setString(index++, user.value());
@@ -411,7 +416,7 @@ public class CodeVerifier {
                     return new State(row.getBoolean(1), RegistrationStatus.valueOf(row.getString(2)), row.getString(3),
                             row.getString(4), new TotpParameters(HashFunction.valueOf(row.getString(5)), row.getInt(6),
                             row.getInt(7)), row.getTimestamp(8).toInstant(), lastStep, row.getInt(10), row.getLong(13),
-                            lastFailure);
+                            failureRange, lastFailure);
                 }
             }
         });
@@ -419,11 +424,12 @@ public class CodeVerifier {
 
     /**
      * The registration as read for one round; never the secret in clear. Its failures are
-     * {@code rowFailures} folded into the row and {@code loggedFailures} in the log since.
+     * {@code rowFailures} folded into the row and {@code loggedFailures} in the log's buckets
+     * {@code failureRange}, which every statement of the round reads and writes with.
      */
     private record State(boolean locked, RegistrationStatus status, String ciphertext, String keyId,
                          TotpParameters parameters, Instant createdAt, long lastStep, int rowFailures,
-                         long loggedFailures, Instant lastFailureAt) {
+                         long loggedFailures, CodeFailures.Range failureRange, Instant lastFailureAt) {
 
         /** The user's consecutive failures. */
         int failures() {

@@ -221,7 +221,7 @@ public class Registrations {
                 .setParameter("factor", factor)
                 .executeUpdate() > 0;
         // After the row, as a success does: a fold of these failures locks the row first.
-        failures.forget(user, clock.instant());
+        failures.forget(user, failures.range(clock.instant()));
         return removed;
     }
 }
