@@ -130,9 +130,7 @@ class VerifierIT {
     void failuresFoldedIntoTheRegistrationStillCount() {
         Enrolled user = Enrolled.create(users);
         String wrong = user.totp().wrongCode();
-        for (int attempt = 1; attempt <= 3; attempt++) {
-            assertThat(user.stepUpResult(wrong)).as("attempt %d", attempt).isEqualTo("FAILED");
-        }
+        assertFailsTimes(user, wrong, 3);
         RegistrationRows rows = RegistrationRows.shared();
         assertThat(rows.loggedFailures(user.userId())).as("failures are appended to the log").isEqualTo(3);
         assertThat(rows.rowFailures(user.userId())).isZero();
@@ -163,9 +161,7 @@ class VerifierIT {
     void failuresNotFoldedCountHoweverOld() throws Exception {
         Enrolled user = Enrolled.create(users);
         String wrong = user.totp().wrongCode();
-        for (int attempt = 1; attempt <= 4; attempt++) {
-            assertThat(user.stepUpResult(wrong)).as("attempt %d", attempt).isEqualTo("FAILED");
-        }
+        assertFailsTimes(user, wrong, 4);
         RegistrationRows rows = RegistrationRows.shared();
         try (Connection db = TestDatabase.shared().connect();
              Statement lock = db.createStatement()) {
@@ -194,9 +190,7 @@ class VerifierIT {
     void failuresGoWithTheirRegistration() {
         Enrolled user = Enrolled.create(users);
         String wrong = user.totp().wrongCode();
-        for (int attempt = 1; attempt <= 4; attempt++) {
-            assertThat(user.stepUpResult(wrong)).as("attempt %d", attempt).isEqualTo("FAILED");
-        }
+        assertFailsTimes(user, wrong, 4);
         Api.Reply reset = users.admin().delete("/api/mfa/admin/registrations/TOTP/users/" + user.userId());
         assertThat(reset.status()).as(reset.toString()).isEqualTo(204);
         assertThat(RegistrationRows.shared().loggedFailures(user.userId()))
@@ -320,6 +314,13 @@ class VerifierIT {
     private static void assertDeleted(Enrolled admin, Api.Reply reply) {
         assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
         assertThat(admin.api().get("/api/mfa/register/TOTP").json().getString("status")).isEqualTo("UNREGISTERED");
+    }
+
+    /** {@code times} step-ups with the wrong code {@code wrong}, each answered FAILED. */
+    private static void assertFailsTimes(Enrolled user, String wrong, int times) {
+        for (int attempt = 1; attempt <= times; attempt++) {
+            assertThat(user.stepUpResult(wrong)).as("attempt %d", attempt).isEqualTo("FAILED");
+        }
     }
 
     static void assertThrottled(Api.Reply reply) {
