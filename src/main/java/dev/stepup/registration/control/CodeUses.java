@@ -148,7 +148,19 @@ public class CodeUses {
      * otherwise (H2) {@link #tryLock} takes it, as the registration row's lock.
      */
     boolean locksInStatements() {
-        return work(this::isPostgres);
+        Boolean known = postgres;
+        return known != null ? known : work(this::isPostgres);
+    }
+
+    /**
+     * The later of a time folded into the registration row and the latest of the same kind
+     * still in a log; either may be null.
+     */
+    static Instant later(Instant folded, Instant logged) {
+        if (folded == null || logged != null && logged.isAfter(folded)) {
+            return logged;
+        }
+        return folded;
     }
 
     private static void lockRow(Connection connection, UserId user, Factor factor) throws SQLException {
@@ -200,8 +212,9 @@ public class CodeUses {
 
     /**
      * Records a use as {@link #record} does, if the registration made at {@code registeredAt}
-     * is still there with no failure counted (on its row or in {@code failures} of {@link CodeFailures}' log), and no code of time step {@code step} or later
-     * was used since it was made; false, writing nothing, otherwise. One statement. The caller
+     * is still there with no failure counted (on its row, or in {@code failures} of
+     * {@link CodeFailures}' log), and no code of time step {@code step} or later was used since
+     * it was made; false, writing nothing, otherwise. One statement. The caller
      * holds the user's lock, so no other use, and no removal of the registration, can come
      * between this check and the commit.
      */
@@ -357,7 +370,7 @@ public class CodeUses {
             if (!isPostgres(connection)) {
                 return true;
             }
-            try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_xact_lock(?, ?)")) {
+            try (PreparedStatement lock = connection.prepareStatement("select " + TRY_LOCK)) {
                 lock.setInt(1, FOLD_LOCK_CLASS);
                 lock.setInt(2, 0);
                 try (ResultSet row = lock.executeQuery()) {

@@ -407,12 +407,7 @@ public class CodeVerifier {
                     long used = row.getLong(12);
                     long lastStep = row.wasNull() ? row.getLong(9) : Math.max(row.getLong(9), used);
                     // getTimestamp, not getObject(.., OffsetDateTime.class): Payara's wrapper calls the latter by reflection.
-                    Timestamp rowLastFailure = row.getTimestamp(11);
-                    Timestamp loggedLastFailure = row.getTimestamp(14);
-                    Instant lastFailure = rowLastFailure == null ? null : rowLastFailure.toInstant();
-                    if (loggedLastFailure != null && (lastFailure == null || loggedLastFailure.toInstant().isAfter(lastFailure))) {
-                        lastFailure = loggedLastFailure.toInstant();
-                    }
+                    Instant lastFailure = CodeUses.later(instant(row.getTimestamp(11)), instant(row.getTimestamp(14)));
                     return new State(row.getBoolean(1), RegistrationStatus.valueOf(row.getString(2)), row.getString(3),
                             row.getString(4), new TotpParameters(HashFunction.valueOf(row.getString(5)), row.getInt(6),
                             row.getInt(7)), row.getTimestamp(8).toInstant(), lastStep, row.getInt(10), row.getLong(13),
@@ -420,6 +415,10 @@ public class CodeVerifier {
                 }
             }
         });
+    }
+
+    private static Instant instant(Timestamp at) {
+        return at == null ? null : at.toInstant();
     }
 
     /**

@@ -109,16 +109,8 @@ public class RegistrationsOverview {
                 .getResultStream()
                 .map(row -> new RegistrationRow((String) row[0], usernames.get((String) row[0]),
                         ((RegistrationStatus) row[1]).name(), factor.name(), (Instant) row[2],
-                        latest((Instant) row[3], recentUses.get((String) row[0]))))
+                        CodeUses.later((Instant) row[3], recentUses.get((String) row[0]))))
                 .toList();
-    }
-
-    /** The later of the use folded into the row and the latest use still in the log. */
-    private static Instant latest(Instant folded, Instant recent) {
-        if (folded == null || recent != null && recent.isAfter(folded)) {
-            return recent;
-        }
-        return folded;
     }
 
     /** Deletes pending enrolments started longer than {@code age} ago; returns how many. */
