@@ -122,8 +122,10 @@ public class CodeVerifier {
         if (kind == StepUpFactor.RECOVERY_CODE && !lock.take()) {
             return new Verification.Throttled(Duration.ofSeconds(1));
         }
+        // When the log's last failure was matters only once the failures impose a wait.
+        boolean readLast = false;
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            Read read = lockAndLoad(user, factor, lock);
+            Read read = lockAndLoad(user, factor, lock, readLast);
             if (read == null) {
                 // Another attempt at this user's codes has held them for a second: answer as a
                 // throttle does rather than queue (a flood must not hold a thread each).
@@ -131,6 +133,10 @@ public class CodeVerifier {
             }
             Instant now = read.now();
             State state = read.state();
+            if (!readLast && state != null && !throttle.delay(state.failures()).isZero()) {
+                readLast = true;
+                continue;
+            }
             Duration wait = state == null ? Duration.ZERO : throttle.remaining(state.failures(), state.lastFailureAt(), now);
             if (read.lockedByRead() && (!applies(state, purpose, now) || !wait.isZero())) {
                 // An answer that writes nothing comes from a state read after the lock was taken:
@@ -168,21 +174,22 @@ public class CodeVerifier {
     /**
      * The registration's state, read holding the user's lock (taken now if not held yet), and
      * the time of the attempt that took it (a time from before a wait would precede failures
-     * counted during it); null if another attempt held the lock for about a second.
+     * counted during it); null if another attempt held the lock for about a second. With
+     * {@code last}, the last failure in the log too.
      */
-    private Read lockAndLoad(UserId user, Factor factor, Lock lock) {
+    private Read lockAndLoad(UserId user, Factor factor, Lock lock, boolean last) {
         if (!lock.held && !uses.locksInStatements()) {
             // H2: the registration row's lock, taken before the read.
             if (!lock.take()) {
                 return null;
             }
             Instant now = clock.instant();
-            return new Read(now, load(user, factor, now, false), false);
+            return new Read(now, load(user, factor, now, false, last), false);
         }
         for (int attempt = 0; attempt < CodeUses.LOCK_ATTEMPTS; attempt++) {
             Instant now = clock.instant();
             boolean taking = !lock.held;
-            State state = load(user, factor, now, taking);
+            State state = load(user, factor, now, taking, last);
             if (state == null || state.locked()) {
                 lock.held |= state != null;
                 return new Read(now, state, taking && state != null);
@@ -376,18 +383,20 @@ public class CodeVerifier {
      * The registration's state for one round, with the latest time step of its codes used
      * lately folded in (from {@link CodeUses}' log) and the failures counted lately (from
      * {@link CodeFailures}'), in one statement; with {@code lock}, the statement also tries the
-     * user's lock ({@link State#locked}). A code is accepted within one step of now, so a use
+     * user's lock ({@link State#locked}); with {@code last}, it reads when the last failure in
+     * the log was (else only the row's). A code is accepted within one step of now, so a use
      * that could still conflict was recorded in the last three steps (at most six minutes), and
      * counts only if made since this registration was.
      */
-    private State load(UserId user, Factor factor, Instant now, boolean lock) {
+    private State load(UserId user, Factor factor, Instant now, boolean lock, boolean last) {
         CodeFailures.Range failureRange = failures.range(now);
         return em.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement query = connection.prepareStatement("select " + (lock ? CodeUses.TRY_LOCK : "true")
                     + ", r.status, r.secret_ciphertext, r.key_id, r.hash_function, r.digits, r.time_step, r.created_at,"
                     + " r.last_step, r.failures, r.last_failure_at,"
                     + " (select max(u.step) from code_use u where u.bucket = any (?) and u.identity_id = r.identity_id"
-                    + " and u.used_at >= r.created_at), " + CodeFailures.COUNT + ", " + CodeFailures.LAST
+                    + " and u.used_at >= r.created_at), " + CodeFailures.COUNT + ", "
+                    + (last ? CodeFailures.LAST : "cast(null as timestamp with time zone)")
                     + " from registration r where r.identity_id = ? and r.factor = ?")) {
                 int index = 1;
                 if (lock) {
@@ -397,7 +406,9 @@ public class CodeVerifier {
                 query.setArray(index++, CodeUses.buckets(connection, now.minus(CodeUses.RECENT), now));
                 Array failed = failureRange.on(connection);
                 query.setArray(index++, failed);
-                query.setArray(index++, failed);
+                if (last) {
+                    query.setArray(index++, failed);
+                }
                 query.setString(index++, user.value());
                 query.setString(index, factor.name());
                 try (ResultSet row = query.executeQuery()) {
@@ -423,8 +434,10 @@ public class CodeVerifier {
 
     /**
      * The registration as read for one round; never the secret in clear. Its failures are
-     * {@code rowFailures} folded into the row and {@code loggedFailures} in the log's buckets
-     * {@code failureRange}, which every statement of the round reads and writes with.
+     * {@code rowFailures} folded into the row, or {@code loggedFailures} as the latest failure
+     * in the log's buckets {@code failureRange} counted them ({@link CodeFailures#COUNT}) if
+     * more; every statement of the round reads and writes with those buckets. Its
+     * {@code lastFailureAt} is the row's only, unless the round read the log's too.
      */
     private record State(boolean locked, RegistrationStatus status, String ciphertext, String keyId,
                          TotpParameters parameters, Instant createdAt, long lastStep, int rowFailures,
@@ -432,7 +445,7 @@ public class CodeVerifier {
 
         /** The user's consecutive failures. */
         int failures() {
-            return (int) Math.min(Integer.MAX_VALUE, rowFailures + loggedFailures);
+            return (int) Math.min(Integer.MAX_VALUE, Math.max(rowFailures, loggedFailures));
         }
     }
 }
