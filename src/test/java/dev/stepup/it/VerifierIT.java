@@ -149,10 +149,10 @@ class VerifierIT {
         assertThrottled(user.stepUp(user.nextCode()));
         assertThat(rows.failures(user.userId())).isEqualTo(5);
 
-        // Folded in turn onto a row that has failures already, they make five, not eight.
+        // Folded in turn onto a row that has failures already, they make five: each counted once.
         rows.ageLoggedFailures(user.userId(), 30);
         Waits.until(Duration.ofSeconds(60), "the failures folded", () -> rows.loggedFailures(user.userId()), n -> n == 0);
-        assertThat(rows.rowFailures(user.userId())).as("the log's latest count, not added to the row's").isEqualTo(5);
+        assertThat(rows.rowFailures(user.userId())).as("added to the row's, each once").isEqualTo(5);
 
         // A right code resets both counts (the wait is over: the last failure is half an hour old).
         String right = user.nextCode();

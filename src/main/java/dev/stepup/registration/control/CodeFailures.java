@@ -23,10 +23,9 @@ import org.hibernate.Session;
 
 /**
  * The log of wrong codes ({@code code_failure}): one appended row per failure, in the ten-minute
- * buckets of {@link CodeUses}, each with the user's consecutive failures counting it. A user's
- * consecutive failures are the larger of the count folded into {@code registration.failures}
- * and that of the user's latest row here; counting a failure writes to the pages of the last
- * minutes' failures, not to the user's own row.
+ * buckets of {@link CodeUses}. A user's consecutive failures are the count folded into
+ * {@code registration.failures} plus the user's rows here; counting a failure writes to the
+ * pages of the last minutes' failures, not to the user's own row.
  *
  * <p>Failures are written, and reset, under the user's lock ({@link CodeUses}), by statements
  * that check the counts the caller read, so a count read just before the lock was taken is
@@ -43,16 +42,14 @@ public class CodeFailures {
     static final Duration FOLDED_AFTER = Duration.ofMinutes(20);
 
     /**
-     * The user's consecutive failures as the log's latest row of them counted them (0 if the log
-     * has none), for a statement over {@code registration r}; its one parameter is a
-     * {@link Range}'s buckets. Each row carries the count with it, so a bucket costs one index
-     * probe (its latest row), however many failures it holds.
+     * The user's failures in the log, for a statement over {@code registration r}; its one
+     * parameter is a {@link Range}'s buckets.
      */
-    static final String COUNT = "coalesce((select max((select f.failures from code_failure f where f.bucket = b.bucket"
-            + " and f.identity_id = r.identity_id order by f.failures desc limit 1)) from unnest(?) b(bucket)), 0)";
-    /** The user's last failure in the log, as {@link #COUNT}: the time of each bucket's latest row. */
-    static final String LAST = "(select max((select f.failed_at from code_failure f where f.bucket = b.bucket"
-            + " and f.identity_id = r.identity_id order by f.failures desc limit 1)) from unnest(?) b(bucket))";
+    static final String COUNT = "(select count(*) from code_failure f where f.bucket = any (?)"
+            + " and f.identity_id = r.identity_id)";
+    /** The user's last failure in the log, as {@link #COUNT}. */
+    static final String LAST = "(select max(f.failed_at) from code_failure f where f.bucket = any (?)"
+            + " and f.identity_id = r.identity_id)";
     /** That the user has no failure in the log, as {@link #COUNT}. */
     static final String NONE = "not exists (select 1 from code_failure f where f.bucket = any (?)"
             + " and f.identity_id = r.identity_id)";
@@ -108,27 +105,25 @@ public class CodeFailures {
     /**
      * Counts a failure of {@code user}'s code at {@code at}, if the registration made at
      * {@code registeredAt} is still there with {@code rowFailures} on its row and
-     * {@code logged} failures counted by its latest row in {@code range} ({@link #COUNT}), as
-     * the caller read them; false, writing nothing, otherwise. The row appended counts one
-     * failure more than the larger of the two. The caller holds the user's lock.
+     * {@code logged} failures in {@code range}, as the caller read them; false, writing
+     * nothing, otherwise. The caller holds the user's lock.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean record(UserId user, Factor factor, Instant registeredAt, int rowFailures, long logged, Range range,
                           Instant at) {
         return em.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "insert into code_failure (bucket, identity_id, failed_at, failures) select ?, r.identity_id, ?, ?"
+                    "insert into code_failure (bucket, identity_id, failed_at) select ?, r.identity_id, ?"
                             + " from registration r where r.identity_id = ? and r.factor = ? and r.created_at = ?"
                             + " and r.failures = ? and " + COUNT + " = ?")) {
                 insert.setLong(1, CodeUses.bucket(at));
                 insert.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-                insert.setLong(3, Math.max(rowFailures, logged) + 1);
-                insert.setString(4, user.value());
-                insert.setString(5, factor.name());
-                insert.setObject(6, OffsetDateTime.ofInstant(registeredAt, ZoneOffset.UTC));
-                insert.setInt(7, rowFailures);
-                insert.setArray(8, range.on(connection));
-                insert.setLong(9, logged);
+                insert.setString(3, user.value());
+                insert.setString(4, factor.name());
+                insert.setObject(5, OffsetDateTime.ofInstant(registeredAt, ZoneOffset.UTC));
+                insert.setInt(6, rowFailures);
+                insert.setArray(7, range.on(connection));
+                insert.setLong(8, logged);
                 return insert.executeUpdate() == 1;
             }
         });
@@ -170,9 +165,9 @@ public class CodeFailures {
     }
 
     /**
-     * Moves the failures in the buckets that ended {@link #FOLDED_AFTER} ago into their
-     * registrations' counts (the latest row's count, if larger) and last failure, and deletes
-     * those buckets; returns how many failures went. The rows it changes are locked first, in one order, so that a success
+     * Adds the failures in the buckets that ended {@link #FOLDED_AFTER} ago to their
+     * registrations' counts (and last failure), and deletes those buckets; returns how many
+     * failures went. The rows it changes are locked first, in one order, so that a success
      * resetting a row either comes before (and has deleted its failures) or waits for the fold
      * and then finds the row's count changed. A registration gone meanwhile (removed, or a
      * pending enrolment purged) takes nothing: its failures are deleted with the bucket.
@@ -190,12 +185,11 @@ public class CodeFailures {
                 lock.setLong(1, before);
                 lock.executeQuery().close();
             }
-            // Each user's latest count taken once, in one pass over the old buckets.
+            // Each user's failures counted once, in one pass over the old buckets.
             try (PreparedStatement merge = connection.prepareStatement("merge into registration r using"
-                    + " (select identity_id, max(failures) as n, max(failed_at) as last_failed from code_failure"
+                    + " (select identity_id, count(*) as n, max(failed_at) as last_failed from code_failure"
                     + " where bucket < ? group by identity_id) f on r.identity_id = f.identity_id and r.factor = 'TOTP'"
-                    + " when matched then update set failures = case when r.failures < f.n then f.n"
-                    + " else r.failures end, last_failure_at = case"
+                    + " when matched then update set failures = r.failures + f.n, last_failure_at = case"
                     + " when r.last_failure_at is null or r.last_failure_at < f.last_failed then f.last_failed"
                     + " else r.last_failure_at end")) {
                 merge.setLong(1, before);

@@ -122,7 +122,8 @@ public class CodeVerifier {
         if (kind == StepUpFactor.RECOVERY_CODE && !lock.take()) {
             return new Verification.Throttled(Duration.ofSeconds(1));
         }
-        // When the log's last failure was matters only once the failures impose a wait.
+        // When the log's last failure was matters only once the failures impose a wait: below
+        // that, a round reads without it (the log's rows are counted once, not twice).
         boolean readLast = false;
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Read read = lockAndLoad(user, factor, lock, readLast);
@@ -434,9 +435,8 @@ public class CodeVerifier {
 
     /**
      * The registration as read for one round; never the secret in clear. Its failures are
-     * {@code rowFailures} folded into the row, or {@code loggedFailures} as the latest failure
-     * in the log's buckets {@code failureRange} counted them ({@link CodeFailures#COUNT}) if
-     * more; every statement of the round reads and writes with those buckets. Its
+     * {@code rowFailures} folded into the row and {@code loggedFailures} in the log's buckets
+     * {@code failureRange}, which every statement of the round reads and writes with. Its
      * {@code lastFailureAt} is the row's only, unless the round read the log's too.
      */
     private record State(boolean locked, RegistrationStatus status, String ciphertext, String keyId,
@@ -445,7 +445,7 @@ public class CodeVerifier {
 
         /** The user's consecutive failures. */
         int failures() {
-            return (int) Math.min(Integer.MAX_VALUE, Math.max(rowFailures, loggedFailures));
+            return (int) Math.min(Integer.MAX_VALUE, rowFailures + loggedFailures);
         }
     }
 }
