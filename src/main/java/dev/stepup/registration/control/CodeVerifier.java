@@ -38,7 +38,8 @@ import org.hibernate.Session;
  * TOTP code on PostgreSQL, one statement takes the lock and reads the registration, the time
  * steps used lately ({@link CodeUses}) and the failures counted lately ({@link CodeFailures});
  * a recovery code, and any code on H2 (the registration row's lock), takes the lock first, by
- * a statement of its own. The code is matched locally. A wrong code is counted by appending a
+ * a statement of its own. Once the failures impose a wait, a second read adds when the last of
+ * them was. The code is matched locally. A wrong code is counted by appending a
  * failure to {@link CodeFailures}, a matching TOTP code is used by appending its time step to
  * {@link CodeUses} (a confirmation, or a success after failures, updates the row as well and
  * forgets the failures), a recovery code by deleting its row. The statement that took the lock
@@ -123,7 +124,7 @@ public class CodeVerifier {
             return new Verification.Throttled(Duration.ofSeconds(1));
         }
         // When the log's last failure was matters only once the failures impose a wait: below
-        // that, a round reads without it (the log's rows are counted once, not twice).
+        // that, a round reads without it (the user's rows in the log read once, not twice).
         boolean readLast = false;
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Read read = lockAndLoad(user, factor, lock, readLast);
