@@ -92,7 +92,8 @@ public final class RegistrationRows {
     /** The user's failures in the log ({@code code_failure}) that housekeeping has not folded yet. */
     public int loggedFailures(String userId) {
         try (Connection db = database.connect();
-             PreparedStatement count = db.prepareStatement("select count(*) from code_failure where identity_id = ?")) {
+             PreparedStatement count = db.prepareStatement(
+                     "select coalesce(sum(failures), 0) from code_failure where identity_id = ?")) {
             count.setString(1, userId);
             try (ResultSet row = count.executeQuery()) {
                 row.next();
@@ -110,7 +111,7 @@ public final class RegistrationRows {
 
     /** The user's last failure in the log, if any. */
     public Instant lastLoggedFailure(String userId) {
-        return timestamp("select max(failed_at) from code_failure where identity_id = ?", userId);
+        return timestamp("select max(last_failed_at) from code_failure where identity_id = ?", userId);
     }
 
     private Instant timestamp(String sql, String userId) {
@@ -134,7 +135,7 @@ public final class RegistrationRows {
     public void ageLoggedFailures(String userId, int minutes) {
         try (Connection db = database.connect();
              PreparedStatement age = db.prepareStatement("update code_failure set bucket = bucket - ? / 10,"
-                     + " failed_at = failed_at - make_interval(mins => ?) where identity_id = ?")) {
+                     + " last_failed_at = last_failed_at - make_interval(mins => ?) where identity_id = ?")) {
             age.setInt(1, minutes);
             age.setInt(2, minutes);
             age.setString(3, userId);

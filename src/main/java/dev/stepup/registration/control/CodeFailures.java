@@ -22,10 +22,12 @@ import java.util.stream.LongStream;
 import org.hibernate.Session;
 
 /**
- * The log of wrong codes ({@code code_failure}): one appended row per failure, in the ten-minute
- * buckets of {@link CodeUses}. A user's consecutive failures are the count folded into
- * {@code registration.failures} plus the user's rows here; counting a failure writes to the
- * pages of the last minutes' failures, not to the user's own row.
+ * The log of wrong codes ({@code code_failure}): one row per user and ten-minute bucket of
+ * {@link CodeUses}, with the user's failures in the bucket and the last of them. A user's
+ * consecutive failures are the count folded into {@code registration.failures} plus those of
+ * the user's rows here; counting a failure writes to the pages of the last minutes' failures
+ * (the user's row of the current bucket, updated in place, or a new one), not to the user's
+ * registration row, and reading them takes one index entry per bucket.
  *
  * <p>Failures are written, and reset, under the user's lock ({@link CodeUses}), by statements
  * that check the counts the caller read, so a count read just before the lock was taken is
@@ -45,10 +47,10 @@ public class CodeFailures {
      * The user's failures in the log, for a statement over {@code registration r}; its one
      * parameter is a {@link Range}'s buckets.
      */
-    static final String COUNT = "(select count(*) from code_failure f where f.bucket = any (?)"
-            + " and f.identity_id = r.identity_id)";
+    static final String COUNT = "coalesce((select sum(f.failures) from code_failure f where f.bucket = any (?)"
+            + " and f.identity_id = r.identity_id), 0)";
     /** The user's last failure in the log, as {@link #COUNT}. */
-    static final String LAST = "(select max(f.failed_at) from code_failure f where f.bucket = any (?)"
+    static final String LAST = "(select max(f.last_failed_at) from code_failure f where f.bucket = any (?)"
             + " and f.identity_id = r.identity_id)";
     /** That the user has no failure in the log, as {@link #COUNT}. */
     static final String NONE = "not exists (select 1 from code_failure f where f.bucket = any (?)"
@@ -106,16 +108,21 @@ public class CodeFailures {
      * Counts a failure of {@code user}'s code at {@code at}, if the registration made at
      * {@code registeredAt} is still there with {@code rowFailures} on its row and
      * {@code logged} failures in {@code range}, as the caller read them; false, writing
-     * nothing, otherwise. The caller holds the user's lock.
+     * nothing, otherwise: adds one to the user's row of the bucket of {@code at}, or inserts it.
+     * The caller holds the user's lock, so no other check inserts that row meanwhile.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean record(UserId user, Factor factor, Instant registeredAt, int rowFailures, long logged, Range range,
                           Instant at) {
         return em.unwrap(Session.class).doReturningWork(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "insert into code_failure (bucket, identity_id, failed_at) select ?, r.identity_id, ?"
-                            + " from registration r where r.identity_id = ? and r.factor = ? and r.created_at = ?"
-                            + " and r.failures = ? and " + COUNT + " = ?")) {
+            try (PreparedStatement insert = connection.prepareStatement("merge into code_failure f using"
+                    + " (select cast(? as bigint) as bucket, r.identity_id, cast(? as timestamp with time zone) as at"
+                    + " from registration r where r.identity_id = ? and r.factor = ? and r.created_at = ?"
+                    + " and r.failures = ? and " + COUNT + " = ?) s on f.bucket = s.bucket and f.identity_id = s.identity_id"
+                    + " when matched then update set failures = f.failures + 1, last_failed_at = case"
+                    + " when f.last_failed_at < s.at then s.at else f.last_failed_at end"
+                    + " when not matched then insert (bucket, identity_id, failures, last_failed_at)"
+                    + " values (s.bucket, s.identity_id, 1, s.at)")) {
                 insert.setLong(1, CodeUses.bucket(at));
                 insert.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
                 insert.setString(3, user.value());
@@ -148,7 +155,7 @@ public class CodeFailures {
     }
 
     void housekeeping(@Observes HousekeepingDue due) {
-        due.clean("failures of codes folded into their registrations", () -> self.fold(due.now()));
+        due.clean("users' failures of a bucket folded into their registrations", () -> self.fold(due.now()));
         due.clean("failure log statistics", () -> self.refresh(due.now()));
     }
 
@@ -167,7 +174,7 @@ public class CodeFailures {
     /**
      * Adds the failures in the buckets that ended {@link #FOLDED_AFTER} ago to their
      * registrations' counts (and last failure), and deletes those buckets; returns how many
-     * failures went. The rows it changes are locked first, in one order, so that a success
+     * rows (a user's failures in a bucket) went. The rows it changes are locked first, in one order, so that a success
      * resetting a row either comes before (and has deleted its failures) or waits for the fold
      * and then finds the row's count changed. A registration gone meanwhile (removed, or a
      * pending enrolment purged) takes nothing: its failures are deleted with the bucket.
@@ -187,7 +194,7 @@ public class CodeFailures {
             }
             // Each user's failures counted once, in one pass over the old buckets.
             try (PreparedStatement merge = connection.prepareStatement("merge into registration r using"
-                    + " (select identity_id, count(*) as n, max(failed_at) as last_failed from code_failure"
+                    + " (select identity_id, sum(failures) as n, max(last_failed_at) as last_failed from code_failure"
                     + " where bucket < ? group by identity_id) f on r.identity_id = f.identity_id and r.factor = 'TOTP'"
                     + " when matched then update set failures = r.failures + f.n, last_failure_at = case"
                     + " when r.last_failure_at is null or r.last_failure_at < f.last_failed then f.last_failed"

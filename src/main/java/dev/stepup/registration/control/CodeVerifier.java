@@ -39,7 +39,7 @@ import org.hibernate.Session;
  * steps used lately ({@link CodeUses}) and the failures counted lately ({@link CodeFailures});
  * a recovery code, and any code on H2 (the registration row's lock), takes the lock first, by
  * a statement of its own. Once the failures impose a wait, a second read adds when the last of
- * them was. The code is matched locally. A wrong code is counted by appending a
+ * them was. The code is matched locally. A wrong code is counted by adding a
  * failure to {@link CodeFailures}, a matching TOTP code is used by appending its time step to
  * {@link CodeUses} (a confirmation, or a success after failures, updates the row as well and
  * forgets the failures), a recovery code by deleting its row. The statement that took the lock
