@@ -67,16 +67,7 @@ public final class RegistrationRows {
      * still there: what a purge removed shows only here.
      */
     public boolean exists(String userId) {
-        try (Connection db = database.connect();
-             PreparedStatement select = db.prepareStatement(
-                     "select 1 from registration where identity_id = ? and factor = 'TOTP'")) {
-            select.setString(1, userId);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return query("select 1 from registration where identity_id = ? and factor = 'TOTP'", userId, ResultSet::next);
     }
 
     /** The failures counted against the user's registration: on its row and in the log. */
@@ -91,17 +82,10 @@ public final class RegistrationRows {
 
     /** The user's failures in the log ({@code code_failure}) that housekeeping has not folded yet. */
     public int loggedFailures(String userId) {
-        try (Connection db = database.connect();
-             PreparedStatement count = db.prepareStatement(
-                     "select coalesce(sum(failures), 0) from code_failure where identity_id = ?")) {
-            count.setString(1, userId);
-            try (ResultSet row = count.executeQuery()) {
-                row.next();
-                return row.getInt(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return query("select coalesce(sum(failures), 0) from code_failure where identity_id = ?", userId, row -> {
+            row.next();
+            return row.getInt(1);
+        });
     }
 
     /** The last failure folded into the user's registration row, if any. */
@@ -115,17 +99,29 @@ public final class RegistrationRows {
     }
 
     private Instant timestamp(String sql, String userId) {
+        return query(sql, userId, row -> {
+            assertThat(row.next()).as("%s for %s", sql, userId).isTrue();
+            Timestamp at = row.getTimestamp(1);
+            return at == null ? null : at.toInstant();
+        });
+    }
+
+    /** What {@code read} takes from the rows of {@code sql}, whose one parameter is the user's id. */
+    private <T> T query(String sql, String userId, Reading<T> read) {
         try (Connection db = database.connect();
              PreparedStatement query = db.prepareStatement(sql)) {
             query.setString(1, userId);
-            try (ResultSet row = query.executeQuery()) {
-                assertThat(row.next()).as("%s for %s", sql, userId).isTrue();
-                Timestamp at = row.getTimestamp(1);
-                return at == null ? null : at.toInstant();
+            try (ResultSet rows = query.executeQuery()) {
+                return read.from(rows);
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Reads what a query needs from its rows. */
+    private interface Reading<T> {
+        T from(ResultSet rows) throws SQLException;
     }
 
     /**
@@ -156,16 +152,10 @@ public final class RegistrationRows {
     }
 
     private String column(String userId, String column) {
-        try (Connection db = database.connect();
-             PreparedStatement select = db.prepareStatement(
-                     "select " + column + " from registration where identity_id = ? and factor = 'TOTP'")) {
-            select.setString(1, userId);
-            try (ResultSet row = select.executeQuery()) {
-                assertThat(row.next()).as("a registration of %s", userId).isTrue();
-                return row.getString(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        String sql = "select " + column + " from registration where identity_id = ? and factor = 'TOTP'";
+        return query(sql, userId, row -> {
+            assertThat(row.next()).as("a registration of %s", userId).isTrue();
+            return row.getString(1);
+        });
     }
 }

@@ -115,7 +115,7 @@ public class CodeFailures {
     public boolean record(UserId user, Factor factor, Instant registeredAt, int rowFailures, long logged, Range range,
                           Instant at) {
         return em.unwrap(Session.class).doReturningWork(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("merge into code_failure f using"
+            try (PreparedStatement count = connection.prepareStatement("merge into code_failure f using"
                     + " (select cast(? as bigint) as bucket, r.identity_id, cast(? as timestamp with time zone) as at"
                     + " from registration r where r.identity_id = ? and r.factor = ? and r.created_at = ?"
                     + " and r.failures = ? and " + COUNT + " = ?) s on f.bucket = s.bucket and f.identity_id = s.identity_id"
@@ -123,15 +123,15 @@ public class CodeFailures {
                     + " when f.last_failed_at < s.at then s.at else f.last_failed_at end"
                     + " when not matched then insert (bucket, identity_id, failures, last_failed_at)"
                     + " values (s.bucket, s.identity_id, 1, s.at)")) {
-                insert.setLong(1, CodeUses.bucket(at));
-                insert.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-                insert.setString(3, user.value());
-                insert.setString(4, factor.name());
-                insert.setObject(5, OffsetDateTime.ofInstant(registeredAt, ZoneOffset.UTC));
-                insert.setInt(6, rowFailures);
-                insert.setArray(7, range.on(connection));
-                insert.setLong(8, logged);
-                return insert.executeUpdate() == 1;
+                count.setLong(1, CodeUses.bucket(at));
+                count.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+                count.setString(3, user.value());
+                count.setString(4, factor.name());
+                count.setObject(5, OffsetDateTime.ofInstant(registeredAt, ZoneOffset.UTC));
+                count.setInt(6, rowFailures);
+                count.setArray(7, range.on(connection));
+                count.setLong(8, logged);
+                return count.executeUpdate() == 1;
             }
         });
     }

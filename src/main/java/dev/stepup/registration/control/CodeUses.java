@@ -126,8 +126,7 @@ public class CodeUses {
         work(connection -> {
             if (isPostgres(connection)) {
                 try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(?, ?)")) {
-                    lock.setInt(1, LOCK_CLASS);
-                    lock.setInt(2, user.value().hashCode());
+                    bindLock(lock, 1, user);
                     lock.execute();
                 }
             } else {
@@ -137,7 +136,10 @@ public class CodeUses {
         });
     }
 
-    /** Binds {@link #TRY_LOCK}'s two parameters, from {@code index} on, to {@code user}'s lock. */
+    /**
+     * Binds the two parameters of {@link #TRY_LOCK} (or of the waiting lock of {@link #lock}),
+     * from {@code index} on, to {@code user}'s lock.
+     */
     static void bindLock(PreparedStatement statement, int index, UserId user) throws SQLException {
         statement.setInt(index, LOCK_CLASS);
         statement.setInt(index + 1, user.value().hashCode());
