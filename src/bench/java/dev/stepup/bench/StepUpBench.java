@@ -799,10 +799,14 @@ public final class StepUpBench {
             }));
         }
         List<Enrolled> users = new ArrayList<>();
-        for (Future<Enrolled> future : futures) {
-            users.add(future.get());
+        try {
+            for (Future<Enrolled> future : futures) {
+                users.add(future.get());
+            }
+        } finally {
+            // Its threads would otherwise keep Maven's JVM alive after a failed enrolment.
+            pool.shutdownNow();
         }
-        pool.shutdown();
         return users;
     }
 
