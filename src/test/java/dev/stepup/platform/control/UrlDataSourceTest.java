@@ -1,6 +1,6 @@
 package dev.stepup.platform.control;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -9,26 +9,29 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
-/** The settings StepUp's PostgreSQL connections start with, on the local server the tests use. */
+/**
+ * The settings StepUp's PostgreSQL connections start with, read back from the local server the
+ * integration tests use (trust authentication, as {@code .ci/run} sets up).
+ */
 class UrlDataSourceTest {
 
     private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/postgres";
 
     @Test
     void postgresqlConnectionsPlanPreparedStatementsOnceWithoutJit() throws SQLException {
-        assertEquals("force_generic_plan", setting(SERVER, "plan_cache_mode"));
-        assertEquals("off", setting(SERVER, "jit"));
+        assertThat(setting(SERVER, "plan_cache_mode")).isEqualTo("force_generic_plan");
+        assertThat(setting(SERVER, "jit")).isEqualTo("off");
     }
 
     @Test
-    void optionsInTheUrlReplaceStepUps() throws SQLException {
+    void optionsInTheUrlTakeThePlaceOfStepUpsSettings() throws SQLException {
         String url = SERVER + "?options=-c%20plan_cache_mode%3Dauto";
-        assertEquals("auto", setting(url, "plan_cache_mode"));
+        assertThat(setting(url, "plan_cache_mode")).isEqualTo("auto");
         try (Connection plain = DriverManager.getConnection(SERVER, "postgres", "");
              Statement statement = plain.createStatement();
              ResultSet row = statement.executeQuery("show jit")) {
             row.next();
-            assertEquals(row.getString(1), setting(url, "jit"), "the server's own setting");
+            assertThat(setting(url, "jit")).as("the server's own setting").isEqualTo(row.getString(1));
         }
     }
 
