@@ -2,12 +2,21 @@ package dev.stepup.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jakarta.json.JsonObject;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -124,6 +133,100 @@ class VerifierIT {
         assertThat(failed).isBetween(5, 7);
         assertThat(RegistrationRows.shared().failures(user.userId())).isEqualTo(failed);
         assertThat(AuditLines.of(users, user.userId(), "STEP_UP")).filteredOn("STEP_UP FAILED"::equals).hasSize(failed);
+    }
+
+    /**
+     * Codes that arrive while one transaction checks codes wait, and are checked together in
+     * the next (CodeBatches): each wrong one counted once, each right one used once, each with
+     * its audit line, and none answered before that transaction has committed.
+     */
+    @Test
+    void codesOfManyUsersAreCheckedTogetherEachOnce() throws Exception {
+        Enrolled first = Enrolled.create(users);
+        List<Enrolled> others = new ArrayList<>();
+        List<String> codes = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Enrolled other = Enrolled.create(users);
+            others.add(other);
+            // Half of them give a right code, half a wrong one.
+            codes.add(i % 2 == 0 ? other.nextCode() : other.totp().wrongCode());
+        }
+        ExecutorService clients = Executors.newFixedThreadPool(1 + others.size());
+        long written;
+        List<Future<Api.Reply>> replies = new ArrayList<>();
+        try (Connection db = TestDatabase.shared().connect(); Statement sql = db.createStatement()) {
+            long before = xid(sql);
+            db.setAutoCommit(false);
+            // Counting a failure waits for this lock: the first batch stays open while the others' codes arrive.
+            sql.execute("lock table code_failure in share mode");
+            replies.add(clients.submit(() -> first.stepUp(first.totp().wrongCode())));
+            awaitCountingBlocked();
+            for (int i = 0; i < others.size(); i++) {
+                Enrolled other = others.get(i);
+                String code = codes.get(i);
+                replies.add(clients.submit(() -> other.stepUp(code)));
+            }
+            Thread.sleep(1_500);
+            assertThat(replies).as("no answer before the batch commits").noneMatch(Future::isDone);
+            db.commit();
+            db.setAutoCommit(true);
+            for (int i = 0; i < replies.size(); i++) {
+                Api.Reply answer = replies.get(i).get(30, TimeUnit.SECONDS);
+                assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+                assertThat(answer.json().getString("result")).as(answer.toString()).isEqualTo(right(i) ? "SUCCESS" : "FAILED");
+            }
+            // Transactions that wrote: the first batch, the batch of the other eight (rarely
+            // split in two); the rest of the margin is housekeeping's.
+            written = xid(sql) - before - 1;
+        } finally {
+            clients.shutdownNow();
+        }
+        assertThat(written).as("transactions that wrote, for 9 codes").isLessThanOrEqualTo(4);
+        others.add(0, first);
+        for (int i = 0; i < others.size(); i++) {
+            Enrolled user = others.get(i);
+            assertThat(RegistrationRows.shared().failures(user.userId())).isEqualTo(right(i) ? 0 : 1);
+            Api.Reply audit = users.admin().get("/api/audit?userId=" + user.userId() + "&type=STEP_UP");
+            List<JsonObject> lines = audit.json().getJsonArray("data").getValuesAs(JsonObject.class);
+            assertThat(lines).hasSize(1);
+            assertThat(lines.get(0).getString("outcome")).isEqualTo(right(i) ? "SUCCESS" : "FAILED");
+            assertThat(lines.get(0).getString("actorId")).isEqualTo(user.userId());
+            assertThat(lines.get(0).getString("sourceIp")).isNotBlank();
+        }
+        // A right code checked in a batch is used: the same code again is a replay.
+        assertThat(others.get(1).stepUpResult(codes.get(0))).isEqualTo("FAILED");
+        assertThat(AuditLines.of(users, others.get(1).userId(), "STEP_UP")).containsExactly("STEP_UP SUCCESS",
+                "STEP_UP REPLAYED");
+    }
+
+    /** Whether the {@code i}th reply of {@link #codesOfManyUsersAreCheckedTogetherEachOnce} was to a right code. */
+    private static boolean right(int i) {
+        return i > 0 && (i - 1) % 2 == 0;
+    }
+
+    /** The next transaction id (each call takes one). */
+    private static long xid(Statement sql) throws SQLException {
+        try (ResultSet row = sql.executeQuery("select txid_current()")) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    /** Until a statement of the server's that counts failures waits for a lock. */
+    private static void awaitCountingBlocked() throws Exception {
+        try (Connection db = TestDatabase.shared().connect(); Statement sql = db.createStatement()) {
+            for (int poll = 0; poll < 300; poll++) {
+                try (ResultSet row = sql.executeQuery("select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+                        + " and query like 'merge into code_failure%'")) {
+                    row.next();
+                    if (row.getInt(1) > 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("No count of failures waited for the test's lock");
     }
 
     @Test

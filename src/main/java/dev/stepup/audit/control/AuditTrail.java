@@ -10,18 +10,17 @@ import dev.stepup.identity.entity.UserId;
 import dev.stepup.platform.control.HousekeepingDue;
 import dev.stepup.platform.control.Transport;
 import dev.stepup.registration.control.OtpVerified;
+import dev.stepup.registration.control.OtpsVerified;
 import dev.stepup.registration.control.RegistrationChanged;
 import dev.stepup.registration.entity.StepUpFactor;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.transaction.Transactional;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,14 +43,14 @@ public class AuditTrail {
     static final int CHUNK = 5_000;
     static final Duration BUDGET = Duration.ofSeconds(30);
 
+    private static final String INSERT = "insert into audit_event"
+            + " (event_time, type, outcome, actor_id, target_id, source_ip, details) values (?, ?, ?, ?, ?, ?, ?)";
+
     @PersistenceContext
     EntityManager em;
 
     @Inject
     Clock clock;
-
-    @Inject
-    Instance<HttpServletRequest> request;
 
     @Inject
     Transport transport;
@@ -66,14 +65,35 @@ public class AuditTrail {
     long retentionDays;
 
     void verified(@Observes OtpVerified event) {
-        String type = switch (event.purpose()) {
+        record(type(event), event.outcome().name(), event.actor(), event.user(), details(event));
+    }
+
+    /** Checks counted together ({@code CodeBatches}): their lines in one round trip, each with its request's time and address. */
+    void verified(@Observes OtpsVerified event) {
+        em.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                for (OtpsVerified.Checked checked : event.checks()) {
+                    OtpVerified verified = checked.verified();
+                    bind(insert, checked.at(), type(verified), verified.outcome().name(), verified.actor(), verified.user(),
+                            checked.sourceIp(), details(verified));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        });
+    }
+
+    private static String type(OtpVerified event) {
+        return switch (event.purpose()) {
             case CONFIRM_REGISTRATION -> "ENROLMENT_CONFIRMATION";
             case DELETE_REGISTRATION -> "DELETE_CREDENTIAL_CHECK";
             case STEP_UP -> "STEP_UP";
             case RECOVER -> "RECOVERY";
         };
-        record(type, event.outcome().name(), event.actor(), event.user(),
-                event.kind() == StepUpFactor.RECOVERY_CODE ? "recovery code" : null);
+    }
+
+    private static String details(OtpVerified event) {
+        return event.kind() == StepUpFactor.RECOVERY_CODE ? "recovery code" : null;
     }
 
     void registration(@Observes RegistrationChanged event) {
@@ -196,7 +216,7 @@ public class AuditTrail {
     }
 
     private void record(String type, String outcome, UserId actor, UserId target, String details) {
-        persist(type, outcome, actor, target, sourceIp(), details);
+        persist(type, outcome, actor, target, transport.clientAddress(), details);
     }
 
     /**
@@ -204,29 +224,24 @@ public class AuditTrail {
      * manage: a line is never read back in the transaction that writes it).
      */
     private void persist(String type, String outcome, UserId actor, UserId target, String sourceIp, String details) {
-        OffsetDateTime time = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        Instant time = clock.instant();
         em.unwrap(Session.class).doWork(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("insert into audit_event"
-                    + " (event_time, type, outcome, actor_id, target_id, source_ip, details) values (?, ?, ?, ?, ?, ?, ?)")) {
-                insert.setObject(1, time);
-                insert.setString(2, type);
-                insert.setString(3, outcome);
-                insert.setString(4, actor == null ? null : actor.value());
-                insert.setString(5, target == null ? null : target.value());
-                insert.setString(6, sourceIp);
-                insert.setString(7, details);
+            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                bind(insert, time, type, outcome, actor, target, sourceIp, details);
                 insert.executeUpdate();
             }
         });
     }
 
-    /** The client's address as throttling sees it: the connection's, or a trusted proxy's X-Forwarded-For. */
-    private String sourceIp() {
-        try {
-            return request.isResolvable() ? transport.clientAddress(request.get()) : null;
-        } catch (ContextNotActiveException | IllegalStateException e) {
-            return null; // not within an HTTP request, e.g. the bootstrap at start
-        }
+    private static void bind(PreparedStatement insert, Instant time, String type, String outcome, UserId actor,
+                             UserId target, String sourceIp, String details) throws SQLException {
+        insert.setObject(1, OffsetDateTime.ofInstant(time, ZoneOffset.UTC));
+        insert.setString(2, type);
+        insert.setString(3, outcome);
+        insert.setString(4, actor == null ? null : actor.value());
+        insert.setString(5, target == null ? null : target.value());
+        insert.setString(6, sourceIp);
+        insert.setString(7, details);
     }
 
     private static String describe(StepUpConfiguration configuration) {

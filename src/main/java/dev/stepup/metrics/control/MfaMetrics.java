@@ -1,6 +1,7 @@
 package dev.stepup.metrics.control;
 
 import dev.stepup.registration.control.OtpVerified;
+import dev.stepup.registration.control.OtpsVerified;
 import dev.stepup.registration.control.RegistrationChanged;
 import dev.stepup.registration.control.RegistrationsOverview;
 import dev.stepup.registration.entity.RegistrationStatus;
@@ -60,6 +61,10 @@ public class MfaMetrics {
     void verified(@Observes OtpVerified event) {
         increment("stepup_verifications", Map.of("purpose", event.purpose().name().toLowerCase(Locale.ROOT),
                 "outcome", event.outcome().name().toLowerCase(Locale.ROOT)));
+    }
+
+    void verified(@Observes OtpsVerified event) {
+        event.checks().forEach(checked -> verified(checked.verified()));
     }
 
     void enrolment(@Observes RegistrationChanged event) {

@@ -43,7 +43,7 @@ public class SettingsCheck {
             Map.entry("stepup.jwt.max.lifetime.seconds", new Range(1, Long.MAX_VALUE)));
 
     static final Set<String> YES_NO = Set.of("stepup.trust.forwarded.proto", "stepup.trust.forwarded.for",
-            "stepup.jwt.any.audience", "stepup.jwt.jwks.allow.http");
+            "stepup.jwt.any.audience", "stepup.jwt.jwks.allow.http", "stepup.verify.batches");
 
     /** What MicroProfile Config reads as true, and the words for false beside them. */
     static final Set<String> YES_NO_WORDS = Set.of("true", "1", "yes", "y", "on", "false", "0", "no", "n", "off");

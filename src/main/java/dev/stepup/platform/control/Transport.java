@@ -1,6 +1,8 @@
 package dev.stepup.platform.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.ContextNotActiveException;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
@@ -28,6 +30,9 @@ public class Transport {
     @ConfigProperty(name = "stepup.trust.forwarded.for", defaultValue = "false")
     boolean trustForwardedFor;
 
+    @Inject
+    Instance<HttpServletRequest> request;
+
     public boolean isSecure(HttpServletRequest request) {
         return request.isSecure()
                 || (trustForwardedProto && "https".equalsIgnoreCase(request.getHeader("X-Forwarded-Proto")));
@@ -46,6 +51,15 @@ public class Transport {
             }
         }
         return request.getRemoteAddr();
+    }
+
+    /** The client's address of the HTTP request under way ({@link #clientAddress(HttpServletRequest)}); null outside one. */
+    public String clientAddress() {
+        try {
+            return request.isResolvable() ? clientAddress(request.get()) : null;
+        } catch (ContextNotActiveException | IllegalStateException e) {
+            return null; // not within an HTTP request, e.g. the bootstrap at start
+        }
     }
 
     /** The last entry of the last {@code X-Forwarded-For} header, without a port; null if it is no address. */

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.stream.LongStream;
 import org.hibernate.Session;
 
@@ -55,6 +56,12 @@ public class CodeFailures {
     /** That the user has no failure in the log, as {@link #COUNT}. */
     static final String NONE = "not exists (select 1 from code_failure f where f.bucket = any (?)"
             + " and f.identity_id = r.identity_id)";
+
+    /** The end of a {@code merge into code_failure f using (...) s}: one more failure in the row, or a new row. */
+    private static final String COUNT_UP = " when matched then update set failures = f.failures + 1, last_failed_at = case"
+            + " when f.last_failed_at < s.at then s.at else f.last_failed_at end"
+            + " when not matched then insert (bucket, identity_id, failures, last_failed_at)"
+            + " values (s.bucket, s.identity_id, 1, s.at)";
 
     @PersistenceContext
     EntityManager em;
@@ -119,10 +126,7 @@ public class CodeFailures {
                     + " (select cast(? as bigint) as bucket, r.identity_id, cast(? as timestamp with time zone) as at"
                     + " from registration r where r.identity_id = ? and r.factor = ? and r.created_at = ?"
                     + " and r.failures = ? and " + COUNT + " = ?) s on f.bucket = s.bucket and f.identity_id = s.identity_id"
-                    + " when matched then update set failures = f.failures + 1, last_failed_at = case"
-                    + " when f.last_failed_at < s.at then s.at else f.last_failed_at end"
-                    + " when not matched then insert (bucket, identity_id, failures, last_failed_at)"
-                    + " values (s.bucket, s.identity_id, 1, s.at)")) {
+                    + COUNT_UP)) {
                 count.setLong(1, CodeUses.bucket(at));
                 count.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
                 count.setString(3, user.value());
@@ -132,6 +136,26 @@ public class CodeFailures {
                 count.setArray(7, range.on(connection));
                 count.setLong(8, logged);
                 return count.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /**
+     * Counts a failure at {@code at} for each of {@code users}, whose locks the caller holds and
+     * whose registrations it read after taking them: adds one to each user's row of the bucket
+     * of {@code at}, or inserts it. Returns how many users had a TOTP registration to count for.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int recordAll(List<UserId> users, Instant at) {
+        return em.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement count = connection.prepareStatement("merge into code_failure f using"
+                    + " (select cast(? as bigint) as bucket, r.identity_id, cast(? as timestamp with time zone) as at"
+                    + " from registration r where r.identity_id = any (?) and r.factor = 'TOTP') s"
+                    + " on f.bucket = s.bucket and f.identity_id = s.identity_id" + COUNT_UP)) {
+                count.setLong(1, CodeUses.bucket(at));
+                count.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+                count.setArray(3, connection.createArrayOf("varchar", users.stream().map(UserId::value).toArray()));
+                return count.executeUpdate();
             }
         });
     }

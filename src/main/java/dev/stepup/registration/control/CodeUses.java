@@ -23,11 +23,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.LongStream;
 import org.hibernate.Session;
 
@@ -137,6 +139,33 @@ public class CodeUses {
     }
 
     /**
+     * Tries the locks of {@code users} ({@link #TRY_LOCK}) in one statement, without waiting;
+     * returns the users whose lock the transaction now holds. PostgreSQL only
+     * ({@link #locksInStatements}).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Set<UserId> tryLocks(List<UserId> users) {
+        return work(connection -> {
+            try (PreparedStatement lock = connection.prepareStatement("select l.id, pg_try_advisory_xact_lock(?, l.key)"
+                    + " from unnest(cast(? as varchar[]), cast(? as integer[])) as l(id, key)")) {
+                lock.setInt(1, LOCK_CLASS);
+                lock.setArray(2, connection.createArrayOf("varchar", users.stream().map(UserId::value).toArray()));
+                lock.setArray(3, connection.createArrayOf("integer",
+                        users.stream().map(user -> user.value().hashCode()).toArray()));
+                Set<UserId> locked = new HashSet<>();
+                try (ResultSet rows = lock.executeQuery()) {
+                    while (rows.next()) {
+                        if (rows.getBoolean(2)) {
+                            locked.add(new UserId(rows.getString(1)));
+                        }
+                    }
+                }
+                return locked;
+            }
+        });
+    }
+
+    /**
      * Binds the two parameters of {@link #TRY_LOCK} (or of the waiting lock of {@link #lock}),
      * from {@code index} on, to {@code user}'s lock.
      */
@@ -198,15 +227,31 @@ public class CodeUses {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(UserId user, long step, Instant at, String credential) {
+        recordAll(List.of(new Use(user, step, at, credential)));
+    }
+
+    /** A use of a code of {@code user}'s, of time step {@code step}, at {@code at}, for the credential {@code credential}. */
+    public record Use(UserId user, long step, Instant at, String credential) {
+    }
+
+    /**
+     * Records {@code uses} as {@link #record} does, in one round trip. The caller holds the
+     * users' locks and read, after taking them, that no code of the step or later was used.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void recordAll(List<Use> uses) {
         work(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "insert into code_use (bucket, identity_id, step, used_at, credential) values (?, ?, ?, ?, ?)")) {
-                insert.setLong(1, bucket(at));
-                insert.setString(2, user.value());
-                insert.setLong(3, step);
-                insert.setObject(4, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-                insert.setString(5, credential);
-                insert.executeUpdate();
+                for (Use use : uses) {
+                    insert.setLong(1, bucket(use.at()));
+                    insert.setString(2, use.user().value());
+                    insert.setLong(3, use.step());
+                    insert.setObject(4, OffsetDateTime.ofInstant(use.at(), ZoneOffset.UTC));
+                    insert.setString(5, use.credential());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
             }
             return null;
         });

@@ -7,6 +7,7 @@ import dev.stepup.otp.control.ThrottlePolicy;
 import dev.stepup.otp.control.TotpCodes;
 import dev.stepup.otp.control.TotpParameters;
 import dev.stepup.otp.control.Verification;
+import dev.stepup.platform.control.Transport;
 import dev.stepup.registration.entity.Factor;
 import dev.stepup.registration.entity.RegistrationStatus;
 import dev.stepup.registration.entity.StepUpFactor;
@@ -17,8 +18,10 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.sql.Array;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +51,10 @@ import org.hibernate.Session;
  * that no code of the step or later was used since, and an answer that writes nothing is given
  * on a state read again; otherwise the check runs again on the fresh state. Every attempt is
  * counted before its result is told.
+ *
+ * <p>On PostgreSQL a TOTP code is first checked together with other users' codes that arrive
+ * meanwhile, in one transaction for them all ({@link CodeBatches}); only what that does not
+ * settle is checked as above.
  */
 @ApplicationScoped
 public class CodeVerifier {
@@ -85,6 +92,12 @@ public class CodeVerifier {
     @Inject
     CodeFailures failures;
 
+    @Inject
+    CodeBatches batches;
+
+    @Inject
+    Transport transport;
+
     /** This bean through its proxy, so that the user's own checks run in a transaction too. */
     @Inject
     CodeVerifier self;
@@ -115,6 +128,13 @@ public class CodeVerifier {
                 ? Otp.parse(code).map(Otp::digits) : RecoveryCodes.normalize(code);
         if (given.isEmpty()) {
             return new Verification.Malformed();
+        }
+        if (kind == StepUpFactor.TOTP && purpose != Purpose.CONFIRM_REGISTRATION && batches.applies()) {
+            Optional<Verification> settled = batches.check(new CodeBatches.Attempt(actor, user, purpose,
+                    new Otp(given.get()), credential, clock.instant(), transport.clientAddress()));
+            if (settled.isPresent()) {
+                return settled.get();
+            }
         }
         Factor factor = Factor.TOTP;
         Lock lock = new Lock(user, factor);
@@ -233,13 +253,7 @@ public class CodeVerifier {
      */
     private Optional<Verification> checkTotp(UserId actor, UserId user, Factor factor, Purpose purpose, State state,
                                              Otp otp, Instant now, String credential) {
-        byte[] secret = cipher.open(new SecretCipher.Sealed(state.ciphertext, state.keyId), boundTo(user, factor));
-        TotpCodes.Match match;
-        try {
-            match = TotpCodes.match(secret, state.parameters, otp, state.parameters.stepAt(now), state.lastStep);
-        } finally {
-            Arrays.fill(secret, (byte) 0);
-        }
+        TotpCodes.Match match = match(cipher, user, factor, state, otp, now);
         if (match.accepted()) {
             if (!accept(user, factor, purpose, state, match.step(), now)) {
                 return Optional.empty();
@@ -266,6 +280,16 @@ public class CodeVerifier {
             return Optional.of(new Verification.Rejected(match.replayed()));
         }
         return Optional.empty();
+    }
+
+    /** Matches {@code otp} against the registration's codes around {@code now}, locally. */
+    static TotpCodes.Match match(SecretCipher cipher, UserId user, Factor factor, State state, Otp otp, Instant now) {
+        byte[] secret = cipher.open(new SecretCipher.Sealed(state.ciphertext, state.keyId), boundTo(user, factor));
+        try {
+            return TotpCodes.match(secret, state.parameters, otp, state.parameters.stepAt(now), state.lastStep);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
     }
 
     /**
@@ -300,7 +324,7 @@ public class CodeVerifier {
         return user.value() + ":" + factor.name();
     }
 
-    private boolean applies(State state, Purpose purpose, Instant now) {
+    boolean applies(State state, Purpose purpose, Instant now) {
         return switch (purpose) {
             case CONFIRM_REGISTRATION -> state.status == RegistrationStatus.CHALLENGE
                     && challenges.isOpen(state.createdAt, now);
@@ -309,7 +333,7 @@ public class CodeVerifier {
     }
 
     /** Whether accepting a code changes the registration row: a confirmation, or a success after failures. */
-    private static boolean changesRow(Purpose purpose, State state) {
+    static boolean changesRow(Purpose purpose, State state) {
         return purpose == Purpose.CONFIRM_REGISTRATION || state.failures() != 0 || state.lastFailureAt() != null;
     }
 
@@ -394,40 +418,58 @@ public class CodeVerifier {
         CodeFailures.Range failureRange = failures.range(now);
         return em.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement query = connection.prepareStatement("select " + (lock ? CodeUses.TRY_LOCK : "true")
-                    + ", r.status, r.secret_ciphertext, r.key_id, r.hash_function, r.digits, r.time_step, r.created_at,"
-                    + " r.last_step, r.failures, r.last_failure_at,"
-                    + " (select max(u.step) from code_use u where u.bucket = any (?) and u.identity_id = r.identity_id"
-                    + " and u.used_at >= r.created_at), " + CodeFailures.COUNT + ", "
-                    + (last ? CodeFailures.LAST : "cast(null as timestamp with time zone)")
-                    + " from registration r where r.identity_id = ? and r.factor = ?")) {
+                    + ", " + stateColumns(last) + " from registration r where r.identity_id = ? and r.factor = ?")) {
                 int index = 1;
                 if (lock) {
                     CodeUses.bindLock(query, index, user);
                     index += 2;
                 }
-                query.setArray(index++, CodeUses.buckets(connection, now.minus(CodeUses.RECENT), now));
-                Array failed = failureRange.on(connection);
-                query.setArray(index++, failed);
-                if (last) {
-                    query.setArray(index++, failed);
-                }
+                index = bindState(query, index, now, failureRange, last);
                 query.setString(index++, user.value());
                 query.setString(index, factor.name());
                 try (ResultSet row = query.executeQuery()) {
-                    if (!row.next()) {
-                        return null;
-                    }
-                    long used = row.getLong(12);
-                    long lastStep = row.wasNull() ? row.getLong(9) : Math.max(row.getLong(9), used);
-                    // getTimestamp, not getObject(.., OffsetDateTime.class): Payara's wrapper calls the latter by reflection.
-                    Instant lastFailure = CodeUses.later(instant(row.getTimestamp(11)), instant(row.getTimestamp(14)));
-                    return new State(row.getBoolean(1), RegistrationStatus.valueOf(row.getString(2)), row.getString(3),
-                            row.getString(4), new TotpParameters(HashFunction.valueOf(row.getString(5)), row.getInt(6),
-                            row.getInt(7)), row.getTimestamp(8).toInstant(), lastStep, row.getInt(10), row.getLong(13),
-                            failureRange, lastFailure);
+                    return row.next() ? state(row, 2, row.getBoolean(1), failureRange) : null;
                 }
             }
         });
+    }
+
+    /**
+     * The columns of a registration's state ({@link #state}), in a statement over
+     * {@code registration r}; with {@code last}, when the last failure in the log was. Their
+     * parameters are bound by {@link #bindState}.
+     */
+    static String stateColumns(boolean last) {
+        return "r.status, r.secret_ciphertext, r.key_id, r.hash_function, r.digits, r.time_step, r.created_at,"
+                + " r.last_step, r.failures, r.last_failure_at,"
+                + " (select max(u.step) from code_use u where u.bucket = any (?) and u.identity_id = r.identity_id"
+                + " and u.used_at >= r.created_at), " + CodeFailures.COUNT + ", "
+                + (last ? CodeFailures.LAST : "cast(null as timestamp with time zone)");
+    }
+
+    /** Binds the parameters of {@link #stateColumns} from {@code index} on; returns the index after them. */
+    static int bindState(PreparedStatement query, int index, Instant now, CodeFailures.Range failureRange, boolean last)
+            throws SQLException {
+        Connection connection = query.getConnection();
+        query.setArray(index++, CodeUses.buckets(connection, now.minus(CodeUses.RECENT), now));
+        Array failed = failureRange.on(connection);
+        query.setArray(index++, failed);
+        if (last) {
+            query.setArray(index++, failed);
+        }
+        return index;
+    }
+
+    /** The state in {@code row}, whose {@link #stateColumns} start at column {@code first}. */
+    static State state(ResultSet row, int first, boolean locked, CodeFailures.Range failureRange) throws SQLException {
+        long used = row.getLong(first + 10);
+        long lastStep = row.wasNull() ? row.getLong(first + 7) : Math.max(row.getLong(first + 7), used);
+        // getTimestamp, not getObject(.., OffsetDateTime.class): Payara's wrapper calls the latter by reflection.
+        Instant lastFailure = CodeUses.later(instant(row.getTimestamp(first + 9)), instant(row.getTimestamp(first + 12)));
+        return new State(locked, RegistrationStatus.valueOf(row.getString(first)), row.getString(first + 1),
+                row.getString(first + 2), new TotpParameters(HashFunction.valueOf(row.getString(first + 3)),
+                row.getInt(first + 4), row.getInt(first + 5)), row.getTimestamp(first + 6).toInstant(), lastStep,
+                row.getInt(first + 8), row.getLong(first + 11), failureRange, lastFailure);
     }
 
     private static Instant instant(Timestamp at) {
@@ -440,7 +482,7 @@ public class CodeVerifier {
      * {@code failureRange}, which every statement of the round reads and writes with. Its
      * {@code lastFailureAt} is the row's only, unless the round read the log's too.
      */
-    private record State(boolean locked, RegistrationStatus status, String ciphertext, String keyId,
+    record State(boolean locked, RegistrationStatus status, String ciphertext, String keyId,
                          TotpParameters parameters, Instant createdAt, long lastStep, int rowFailures,
                          long loggedFailures, CodeFailures.Range failureRange, Instant lastFailureAt) {
 

@@ -1,0 +1,266 @@
+package dev.stepup.registration.control;
+
+import dev.stepup.identity.entity.UserId;
+import dev.stepup.otp.control.Otp;
+import dev.stepup.otp.control.ThrottlePolicy;
+import dev.stepup.otp.control.TotpCodes;
+import dev.stepup.otp.control.Verification;
+import dev.stepup.registration.entity.Factor;
+import dev.stepup.registration.entity.RegistrationStatus;
+import dev.stepup.registration.entity.StepUpFactor;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hibernate.Session;
+
+/**
+ * Checks the TOTP codes of many users in one transaction (a group commit), on PostgreSQL:
+ * while one transaction checks codes, the codes that arrive meanwhile wait, and the first of
+ * them then checks them all in the next. A transaction takes the users' locks
+ * ({@link CodeUses#tryLocks}), reads their registrations after that (so no read is older than
+ * the previous holder's commit), matches each code, counts the wrong ones in one statement
+ * ({@link CodeFailures#recordAll}), records the step-ups' codes in one round trip
+ * ({@link CodeUses#recordAll}), and writes their audit lines ({@link OtpsVerified}); each
+ * request waits for the commit before its answer, so every code is counted before it is told.
+ *
+ * <p>It settles a wrong code, and a right one of a step-up that changes no registration row
+ * (no failures to forget) under the current key. The rest comes back unsettled, for
+ * {@link CodeVerifier} to check on its own: a user's lock held elsewhere, a second code of the
+ * user in the batch, a wait imposed, no registration that applies, a deletion's right code,
+ * a transaction that failed.
+ */
+@ApplicationScoped
+public class CodeBatches {
+
+    /** The most codes one transaction checks. */
+    static final int MOST = 32;
+
+    /**
+     * The most codes waiting: each waiting request may hold a pooled connection of its own
+     * transaction, and the one that checks needs another; beyond this, a code is checked on
+     * its own.
+     */
+    static final int MOST_WAITING = 16;
+
+    private static final Logger LOG = Logger.getLogger(CodeBatches.class.getName());
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    ThrottlePolicy throttle;
+
+    @Inject
+    SecretCipher cipher;
+
+    @Inject
+    CodeUses uses;
+
+    @Inject
+    CodeFailures failures;
+
+    @Inject
+    CodeVerifier verifier;
+
+    @Inject
+    Event<OtpsVerified> verified;
+
+    /** This bean through its proxy, so that each batch gets a transaction of its own. */
+    @Inject
+    CodeBatches self;
+
+    /** Off: every code is checked in its request's own transaction, as on H2. */
+    @Inject
+    @ConfigProperty(name = "stepup.verify.batches", defaultValue = "true")
+    boolean enabled;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition decided = lock.newCondition();
+    private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
+    private int waiting;
+    private boolean checking;
+
+    /**
+     * A TOTP code of {@code user}'s, checked for {@code actor} at {@code at}, from the client
+     * address {@code sourceIp}; a step-up's right code opens the window of {@code credential}
+     * (its key), if given.
+     */
+    public record Attempt(UserId actor, UserId user, Purpose purpose, Otp otp, String credential, Instant at,
+                          String sourceIp) {
+    }
+
+    /** An attempt and, once its batch has committed or failed, its answer (empty: unsettled). */
+    private static final class Waiting {
+        final Attempt attempt;
+        Optional<Verification> answer;
+
+        Waiting(Attempt attempt) {
+            this.attempt = attempt;
+        }
+    }
+
+    /** Whether codes go through batches here: PostgreSQL, and not turned off. */
+    public boolean applies() {
+        return enabled && uses.locksInStatements();
+    }
+
+    /**
+     * Checks {@code attempt} in a batch: its answer once that batch has committed, or empty if
+     * the batch did not settle it, for the caller to check it on its own.
+     */
+    public Optional<Verification> check(Attempt attempt) {
+        Waiting mine = new Waiting(attempt);
+        lock.lock();
+        if (waiting >= MOST_WAITING) {
+            lock.unlock();
+            return Optional.empty();
+        }
+        waiting++;
+        try {
+            queue.add(mine);
+            while (true) {
+                while (mine.answer == null && checking) {
+                    decided.awaitUninterruptibly();
+                }
+                if (mine.answer != null) {
+                    return mine.answer;
+                }
+                checking = true;
+                List<Waiting> batch = new ArrayList<>();
+                while (!queue.isEmpty() && batch.size() < MOST) {
+                    batch.add(queue.poll());
+                }
+                List<Optional<Verification>> answers = null;
+                lock.unlock();
+                try {
+                    answers = self.checkAll(batch.stream().map(w -> w.attempt).toList());
+                } catch (RuntimeException e) {
+                    // Rolled back: nothing of the batch written; each code is checked on its own.
+                    LOG.log(Level.WARNING, "A batch of " + batch.size() + " codes failed; each is checked on its own", e);
+                } finally {
+                    lock.lock();
+                    for (int i = 0; i < batch.size(); i++) {
+                        batch.get(i).answer = answers == null ? Optional.empty() : answers.get(i);
+                    }
+                    checking = false;
+                    decided.signalAll();
+                }
+            }
+        } finally {
+            waiting--;
+            lock.unlock();
+        }
+    }
+
+    /** One batch, in a transaction of its own: each attempt's answer, empty where unsettled. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public List<Optional<Verification>> checkAll(List<Attempt> attempts) {
+        List<UserId> users = new ArrayList<>(new HashSet<>(attempts.stream().map(Attempt::user).toList()));
+        Set<UserId> locked = uses.tryLocks(users);
+        Instant now = clock.instant();
+        Map<UserId, CodeVerifier.State> states = read(new ArrayList<>(locked), now);
+        List<Optional<Verification>> answers = new ArrayList<>();
+        List<UserId> failed = new ArrayList<>();
+        List<CodeUses.Use> used = new ArrayList<>();
+        List<OtpsVerified.Checked> lines = new ArrayList<>();
+        Set<UserId> seen = new HashSet<>();
+        for (Attempt attempt : attempts) {
+            CodeVerifier.State state = seen.add(attempt.user()) ? states.get(attempt.user()) : null;
+            Optional<Verification> answer = state == null ? Optional.empty() : decide(attempt, state, now);
+            answers.add(answer);
+            if (answer.isEmpty()) {
+                continue;
+            }
+            OtpVerified.Outcome outcome;
+            if (answer.get() instanceof Verification.Accepted accepted) {
+                used.add(new CodeUses.Use(attempt.user(), accepted.step(), now, attempt.credential()));
+                outcome = OtpVerified.Outcome.SUCCESS;
+            } else {
+                failed.add(attempt.user());
+                outcome = ((Verification.Rejected) answer.get()).replayed()
+                        ? OtpVerified.Outcome.REPLAYED : OtpVerified.Outcome.FAILED;
+            }
+            lines.add(new OtpsVerified.Checked(new OtpVerified(attempt.actor(), attempt.user(), attempt.purpose(),
+                    StepUpFactor.TOTP, outcome), attempt.at(), attempt.sourceIp()));
+        }
+        if (!failed.isEmpty() && failures.recordAll(failed, now) != failed.size()) {
+            // A registration went without its user's lock: write none, and let each be checked alone.
+            throw new IllegalStateException("Registrations changed while their users' locks were held");
+        }
+        if (!used.isEmpty()) {
+            uses.recordAll(used);
+        }
+        if (!lines.isEmpty()) {
+            verified.fire(new OtpsVerified(lines));
+        }
+        return answers;
+    }
+
+    /**
+     * The answer to {@code attempt} on {@code state}, read holding the user's lock: a wrong code
+     * is rejected (to be counted), a right one of a step-up accepted (to be used) if that
+     * changes no registration row; empty for anything else.
+     */
+    private Optional<Verification> decide(Attempt attempt, CodeVerifier.State state, Instant now) {
+        if (!verifier.applies(state, attempt.purpose(), now)
+                || attempt.otp().digits().length() != state.parameters().digits()
+                || !throttle.remaining(state.failures(), state.lastFailureAt(), now).isZero()) {
+            return Optional.empty();
+        }
+        TotpCodes.Match match = CodeVerifier.match(cipher, attempt.user(), Factor.TOTP, state, attempt.otp(), now);
+        if (!match.accepted()) {
+            return Optional.of(new Verification.Rejected(match.replayed()));
+        }
+        if (attempt.purpose() == Purpose.STEP_UP && !CodeVerifier.changesRow(attempt.purpose(), state)
+                && cipher.isCurrent(state.keyId())) {
+            return Optional.of(new Verification.Accepted(match.step()));
+        }
+        return Optional.empty();
+    }
+
+    /** The TOTP registrations of {@code users}, with their recent uses and failures, read now. */
+    private Map<UserId, CodeVerifier.State> read(List<UserId> users, Instant now) {
+        Map<UserId, CodeVerifier.State> states = new HashMap<>();
+        if (users.isEmpty()) {
+            return states;
+        }
+        CodeFailures.Range range = failures.range(now);
+        return em.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("select r.identity_id, "
+                    + CodeVerifier.stateColumns(true) + " from registration r where r.identity_id = any (?)"
+                    + " and r.factor = 'TOTP'")) {
+                int index = CodeVerifier.bindState(query, 1, now, range, true);
+                query.setArray(index, connection.createArrayOf("varchar", users.stream().map(UserId::value).toArray()));
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        states.put(new UserId(rows.getString(1)), CodeVerifier.state(rows, 2, true, range));
+                    }
+                }
+            }
+            return states;
+        });
+    }
+}

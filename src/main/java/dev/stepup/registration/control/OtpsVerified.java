@@ -1,0 +1,16 @@
+package dev.stepup.registration.control;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Fired instead of {@link OtpVerified} for checks decided together, in the transaction that
+ * counted them ({@link CodeBatches}): each with the time and the client address of the
+ * request it came in, which the thread that fires it does not serve. The audit trail and the
+ * metrics observe it.
+ */
+public record OtpsVerified(List<Checked> checks) {
+
+    public record Checked(OtpVerified verified, Instant at, String sourceIp) {
+    }
+}
