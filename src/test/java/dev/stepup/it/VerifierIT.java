@@ -194,8 +194,9 @@ class VerifierIT {
             assertThat(writer(user.userId())).as("the audit line committed with the code's row").isEqualTo(writer);
             writers.put(user.userId(), writer);
         }
-        // The first batch, and the batch of the other eight (rarely split in two); nine without batches.
-        assertThat(new HashSet<>(writers.values())).as("transactions that wrote, for 9 codes: %s", writers).hasSizeLessThanOrEqualTo(3);
+        // The first batch, and the batch of the other eight (split if some came late); nine without batches.
+        assertThat(new HashSet<>(writers.values())).as("transactions that wrote, for 9 codes: %s", writers)
+                .hasSizeLessThanOrEqualTo(4);
         // A right code checked in a batch is used: the same code again is a replay.
         assertThat(others.get(1).stepUpResult(codes.get(0))).isEqualTo("FAILED");
         assertThat(AuditLines.of(users, others.get(1).userId(), "STEP_UP")).containsExactly("STEP_UP SUCCESS",
@@ -235,8 +236,8 @@ class VerifierIT {
     private static void awaitCountingBlocked() throws Exception {
         try (Connection db = TestDatabase.shared().connect(); Statement sql = db.createStatement()) {
             for (int poll = 0; poll < 300; poll++) {
-                try (ResultSet row = sql.executeQuery("select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
-                        + " and query like 'merge into code_failure%'")) {
+                try (ResultSet row = sql.executeQuery("select count(*) from pg_stat_activity where datname = current_database()"
+                        + " and wait_event_type = 'Lock' and query like 'merge into code_failure%'")) {
                     row.next();
                     if (row.getInt(1) > 0) {
                         return;

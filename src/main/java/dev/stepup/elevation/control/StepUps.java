@@ -38,7 +38,10 @@ public class StepUps {
     public record Consumed(StepUpFactor factor, Instant verifiedAt, Instant validUntil) {
     }
 
-    /** The caller steps up with a code of its own, which opens its credential's window; one write transaction. */
+    /**
+     * The caller steps up with a code of its own, which opens its credential's window; one write
+     * transaction, on PostgreSQL usually the one of a batch of step-ups ({@code CodeBatches}).
+     */
     public StepUpOutcome authenticate(Caller caller, StepUpFactor factor, String code) {
         Verification result = verifier.verify(caller.id(), caller.id(), factor, Purpose.STEP_UP, code,
                 caller.credential().key());

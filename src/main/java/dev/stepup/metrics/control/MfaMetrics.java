@@ -9,6 +9,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -63,7 +64,8 @@ public class MfaMetrics {
                 "outcome", event.outcome().name().toLowerCase(Locale.ROOT)));
     }
 
-    void verified(@Observes OtpsVerified event) {
+    /** After the commit: a batch that fails leaves its codes to be checked, and counted here, one by one. */
+    void verified(@Observes(during = TransactionPhase.AFTER_SUCCESS) OtpsVerified event) {
         event.checks().forEach(checked -> verified(checked.verified()));
     }
 

@@ -36,7 +36,7 @@ import org.hibernate.Session;
 /**
  * Checks the TOTP codes of many users in one transaction (a group commit), on PostgreSQL:
  * while one transaction checks codes, the codes that arrive meanwhile wait, and the first of
- * them then checks them all in the next. A transaction takes the users' locks
+ * them then checks them all (up to {@link #MOST_WAITING}) in the next. A transaction takes the users' locks
  * ({@link CodeUses#tryLocks}), reads their registrations after that (so no read is older than
  * the previous holder's commit), matches each code, counts the wrong ones in one statement
  * ({@link CodeFailures#recordAll}), records the step-ups' codes in one round trip
@@ -46,19 +46,17 @@ import org.hibernate.Session;
  * <p>It settles a wrong code, and a right one of a step-up that changes no registration row
  * (no failures to forget) under the current key. The rest comes back unsettled, for
  * {@link CodeVerifier} to check on its own: a user's lock held elsewhere, a second code of the
- * user in the batch, a wait imposed, no registration that applies, a deletion's right code,
- * a transaction that failed.
+ * user in the batch, a wait imposed, no registration that applies, a code of the wrong length,
+ * a deletion's right code, more codes waiting than {@link #MOST_WAITING}, a transaction that
+ * failed. The batch commits before the caller's own transaction, whatever that does next.
  */
 @ApplicationScoped
 public class CodeBatches {
 
-    /** The most codes one transaction checks. */
-    static final int MOST = 32;
-
     /**
-     * The most codes waiting: each waiting request may hold a pooled connection of its own
-     * transaction, and the one that checks needs another; beyond this, a code is checked on
-     * its own.
+     * The most codes waiting, and so the most one transaction checks: each waiting request may
+     * hold a pooled connection of its own transaction, and the one that checks needs another,
+     * from the pool of {@code Database} (32); beyond this, a code is checked on its own.
      */
     static final int MOST_WAITING = 16;
 
@@ -148,17 +146,16 @@ public class CodeBatches {
                 if (mine.answer != null) {
                     return mine.answer;
                 }
-                checking = true;
-                List<Waiting> batch = new ArrayList<>();
-                while (!queue.isEmpty() && batch.size() < MOST) {
-                    batch.add(queue.poll());
-                }
+                List<Waiting> batch = new ArrayList<>(queue);
+                queue.clear();
                 List<Optional<Verification>> answers = null;
-                lock.unlock();
+                checking = true;
                 try {
+                    lock.unlock();
                     answers = self.checkAll(batch.stream().map(w -> w.attempt).toList());
-                } catch (RuntimeException e) {
-                    // Rolled back: nothing of the batch written; each code is checked on its own.
+                } catch (Exception e) {
+                    // Rolled back, or (rarely) a commit of unknown outcome: each code is checked
+                    // on its own, which may count such a wrong code twice, never use a code twice.
                     LOG.log(Level.WARNING, "A batch of " + batch.size() + " codes failed; each is checked on its own", e);
                 } finally {
                     lock.lock();

@@ -150,8 +150,7 @@ public class CodeUses {
                     + " from unnest(cast(? as varchar[]), cast(? as integer[])) as l(id, key)")) {
                 lock.setInt(1, LOCK_CLASS);
                 lock.setArray(2, connection.createArrayOf("varchar", users.stream().map(UserId::value).toArray()));
-                lock.setArray(3, connection.createArrayOf("integer",
-                        users.stream().map(user -> user.value().hashCode()).toArray()));
+                lock.setArray(3, connection.createArrayOf("integer", users.stream().map(CodeUses::lockKey).toArray()));
                 Set<UserId> locked = new HashSet<>();
                 try (ResultSet rows = lock.executeQuery()) {
                     while (rows.next()) {
@@ -171,7 +170,12 @@ public class CodeUses {
      */
     static void bindLock(PreparedStatement statement, int index, UserId user) throws SQLException {
         statement.setInt(index, LOCK_CLASS);
-        statement.setInt(index + 1, user.value().hashCode());
+        statement.setInt(index + 1, lockKey(user));
+    }
+
+    /** The second half of {@code user}'s lock; the first is {@link #LOCK_CLASS}. */
+    private static int lockKey(UserId user) {
+        return user.value().hashCode();
     }
 
     /**
