@@ -2,6 +2,8 @@ package dev.stepup.it;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +49,25 @@ public final class Database {
 
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(url(), "postgres", "");
+    }
+
+    /** Until a statement of a server's on this database that starts with {@code start} waits for a lock. */
+    public void awaitLockWait(String start) throws SQLException, InterruptedException {
+        try (Connection db = connect();
+             PreparedStatement waiting = db.prepareStatement("select count(*) from pg_stat_activity"
+                     + " where datname = current_database() and wait_event_type = 'Lock' and query like ?")) {
+            waiting.setString(1, start + "%");
+            for (int poll = 0; poll < 300; poll++) {
+                try (ResultSet row = waiting.executeQuery()) {
+                    row.next();
+                    if (row.getInt(1) > 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("No statement starting '" + start + "' waited for a lock on " + name);
     }
 
     private void drop() {

@@ -2,8 +2,11 @@ package dev.stepup.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jakarta.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -11,6 +14,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,6 +52,7 @@ class ScaleOutIT {
         // The second instance stands behind a TLS-terminating proxy it trusts.
         Map<String, String> behindProxy = environment(TestDatabase.SECRET_KEY, null);
         behindProxy.put("STEPUP_TRUST_FORWARDED_PROTO", "true");
+        behindProxy.put("STEPUP_TRUST_FORWARDED_FOR", "true");
         second = ServerProcess.start("scale-out-b", behindProxy, dir("b"), Ports.free(), war);
         first.awaitReady(READY);
         underTheOldKey = Enrolled.create(users());
@@ -112,6 +120,52 @@ class ScaleOutIT {
                 .startsWith("STEPUP_SESSION=").doesNotContain("Secure");
         assertThat(first.api().header("X-Forwarded-Proto", "https").post("/api/session", signIn).header("Set-Cookie"))
                 .startsWith("STEPUP_SESSION=").doesNotContain("Secure");
+    }
+
+    /**
+     * Codes checked together in one batch (CodeBatches) each keep their own client's address in
+     * the audit trail, not that of the request whose thread checked them.
+     */
+    @Test
+    void codesCheckedTogetherAreAuditedWithTheirOwnClientsAddresses() throws Exception {
+        Users users = users();
+        List<Enrolled> enrolled = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            enrolled.add(Enrolled.create(users));
+        }
+        ExecutorService clients = Executors.newFixedThreadPool(enrolled.size());
+        List<Future<Api.Reply>> replies = new ArrayList<>();
+        try (Connection db = database.connect(); Statement sql = db.createStatement()) {
+            db.setAutoCommit(false);
+            // The first batch, with the first code, waits for this lock while the others arrive.
+            sql.execute("lock table code_failure in share mode");
+            for (int i = 0; i < enrolled.size(); i++) {
+                Api viaProxy = second.api().header("X-Forwarded-For", client(i)).token(enrolled.get(i).identity().token());
+                String wrong = "{\"otp\":\"" + enrolled.get(i).totp().wrongCode() + "\"}";
+                replies.add(clients.submit(() -> viaProxy.post("/api/step-up/authenticate/TOTP", wrong)));
+                if (i == 0) {
+                    database.awaitLockWait("merge into code_failure");
+                }
+            }
+            Thread.sleep(1_500);
+            db.commit();
+            for (Future<Api.Reply> reply : replies) {
+                Api.Reply answer = reply.get(30, TimeUnit.SECONDS);
+                assertThat(answer.json().getString("result")).as(answer.toString()).isEqualTo("FAILED");
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        for (int i = 0; i < enrolled.size(); i++) {
+            Api.Reply audit = users.admin().get("/api/audit?userId=" + enrolled.get(i).userId() + "&type=STEP_UP");
+            List<JsonObject> lines = audit.json().getJsonArray("data").getValuesAs(JsonObject.class);
+            assertThat(lines).hasSize(1);
+            assertThat(lines.get(0).getString("sourceIp")).as("the audit line of client %d", i).isEqualTo(client(i));
+        }
+    }
+
+    private static String client(int i) {
+        return "198.51.100." + (i + 1);
     }
 
     @Test

@@ -162,7 +162,7 @@ class VerifierIT {
             // Counting a failure waits for this lock: the first batch stays open while the others' codes arrive.
             sql.execute("lock table code_failure in share mode");
             replies.add(clients.submit(() -> first.stepUp(first.totp().wrongCode())));
-            awaitCountingBlocked();
+            TestDatabase.shared().awaitLockWait("merge into code_failure");
             for (int i = 0; i < others.size(); i++) {
                 Enrolled other = others.get(i);
                 String code = codes.get(i);
@@ -230,23 +230,6 @@ class VerifierIT {
             assertThat(found).as(query + " for " + userId).hasSize(1);
             return found.get(0);
         }
-    }
-
-    /** Until a statement of the server's that counts failures waits for a lock. */
-    private static void awaitCountingBlocked() throws Exception {
-        try (Connection db = TestDatabase.shared().connect(); Statement sql = db.createStatement()) {
-            for (int poll = 0; poll < 300; poll++) {
-                try (ResultSet row = sql.executeQuery("select count(*) from pg_stat_activity where datname = current_database()"
-                        + " and wait_event_type = 'Lock' and query like 'merge into code_failure%'")) {
-                    row.next();
-                    if (row.getInt(1) > 0) {
-                        return;
-                    }
-                }
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("No count of failures waited for the test's lock");
     }
 
     @Test
