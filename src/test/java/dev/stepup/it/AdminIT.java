@@ -301,6 +301,11 @@ class AdminIT {
         assertThat(delta(before, after, "stepup_verifications_total", "purpose=\"step_up\"", "outcome=\"failed\"")).isEqualTo(1);
         assertThat(delta(before, after, "stepup_verifications_total", "purpose=\"step_up\"", "outcome=\"replayed\"")).isEqualTo(1);
         assertThat(delta(before, after, "stepup_verifications_total", "purpose=\"confirm_registration\"", "outcome=\"failed\"")).isEqualTo(1);
+        // The wrong step-up and the replay, one after the other on PostgreSQL: two batches of a
+        // code each. The success after a failure resets the count on its own, and confirmations
+        // are not checked in batches.
+        assertThat(delta(before, after, "stepup_verification_batches_total", "counted=\"codes\"")).isEqualTo(2);
+        assertThat(delta(before, after, "stepup_verification_batches_total", "counted=\"transactions\"")).isEqualTo(2);
         assertThat(delta(before, after, "stepup_enrolments_total", "stage=\"started\"")).isEqualTo(1);
         assertThat(delta(before, after, "stepup_enrolments_total", "stage=\"confirmed\"")).isEqualTo(1);
         assertThat(after.keySet()).anySatisfy(k -> assertThat(k).startsWith("stepup_registrations{").contains("REGISTERED"));

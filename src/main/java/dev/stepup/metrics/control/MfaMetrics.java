@@ -20,9 +20,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * MFA metrics: verifications by purpose and outcome, enrolments started and confirmed, and
- * registrations by status (counted in the database, at most every ten seconds, so scrapes of
- * several instances agree), written to whichever {@link MetricSink} the server supports.
+ * MFA metrics: verifications by purpose and outcome, the batches they were checked in,
+ * enrolments started and confirmed, and registrations by status (counted in the database, at
+ * most every ten seconds, so scrapes of several instances agree), written to whichever
+ * {@link MetricSink} the server supports.
  */
 @ApplicationScoped
 public class MfaMetrics {
@@ -64,9 +65,16 @@ public class MfaMetrics {
                 "outcome", event.outcome().name().toLowerCase(Locale.ROOT)));
     }
 
-    /** After the commit: a batch that fails leaves its codes to be checked, and counted here, one by one. */
+    /**
+     * After the commit: a batch that fails leaves its codes to be checked, and counted here, one
+     * by one. The batches and the codes they settled are counted too: codes per transaction.
+     */
     void verified(@Observes(during = TransactionPhase.AFTER_SUCCESS) OtpsVerified event) {
-        event.checks().forEach(checked -> verified(checked.verified()));
+        event.checks().forEach(checked -> {
+            verified(checked.verified());
+            increment("stepup_verification_batches", Map.of("counted", "codes"));
+        });
+        increment("stepup_verification_batches", Map.of("counted", "transactions"));
     }
 
     void enrolment(@Observes RegistrationChanged event) {
