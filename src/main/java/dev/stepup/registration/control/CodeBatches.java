@@ -250,7 +250,7 @@ public class CodeBatches {
                     + CodeVerifier.stateColumns(true) + " from registration r where r.identity_id = any (?)"
                     + " and r.factor = 'TOTP'")) {
                 int index = CodeVerifier.bindState(query, 1, now, range, true);
-                query.setArray(index, connection.createArrayOf("varchar", users.stream().map(UserId::value).toArray()));
+                query.setArray(index, CodeUses.ids(connection, users));
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
                         states.put(new UserId(rows.getString(1)), CodeVerifier.state(rows, 2, true, range));

@@ -154,7 +154,7 @@ public class CodeFailures {
                     + " on f.bucket = s.bucket and f.identity_id = s.identity_id" + COUNT_UP)) {
                 count.setLong(1, CodeUses.bucket(at));
                 count.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-                count.setArray(3, connection.createArrayOf("varchar", users.stream().map(UserId::value).toArray()));
+                count.setArray(3, CodeUses.ids(connection, users));
                 return count.executeUpdate();
             }
         });

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -149,7 +150,7 @@ public class CodeUses {
             try (PreparedStatement lock = connection.prepareStatement("select l.id, pg_try_advisory_xact_lock(?, l.key)"
                     + " from unnest(cast(? as varchar[]), cast(? as integer[])) as l(id, key)")) {
                 lock.setInt(1, LOCK_CLASS);
-                lock.setArray(2, connection.createArrayOf("varchar", users.stream().map(UserId::value).toArray()));
+                lock.setArray(2, ids(connection, users));
                 lock.setArray(3, connection.createArrayOf("integer", users.stream().map(CodeUses::lockKey).toArray()));
                 Set<UserId> locked = new HashSet<>();
                 try (ResultSet rows = lock.executeQuery()) {
@@ -434,6 +435,11 @@ public class CodeUses {
 
     static long bucket(Instant at) {
         return Math.floorDiv(at.getEpochSecond(), BUCKET_SECONDS);
+    }
+
+    /** The ids of {@code users}, as a statement's array parameter on {@code connection}. */
+    static Array ids(Connection connection, Collection<UserId> users) throws SQLException {
+        return connection.createArrayOf("varchar", users.stream().map(UserId::value).toArray());
     }
 
     /** The buckets that uses between {@code from} and {@code to} (give or take the clocks' skew) lie in. */
