@@ -680,8 +680,11 @@ public final class StepUpBench {
                             + "| (b) wrong req/s | p50 ms | server CPU ms each | PostgreSQL CPU ms each "
                             + "| (c) health req/s | p50 ms | server CPU ms each | RSS MB |\n")
                     .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-            List<Enrolled> ours = self.enrol(USERS);
-            List<Enrolled> theirs = other.enrol(USERS);
+            // Seeded into the tables as the full bench does (the other WAR must have this build's
+            // schema), or with -Dbench.versus.enrol=true enrolled over the API, which takes minutes.
+            boolean enrol = Boolean.getBoolean("bench.versus.enrol");
+            List<Enrolled> ours = enrol ? self.enrol(USERS) : self.seeder.seed(USERS);
+            List<Enrolled> theirs = enrol ? other.enrol(USERS) : other.seeder.seed(USERS);
             // As the seeding of the full bench does, and autovacuum would: plans for tables of
             // their size, not for the empty ones the servers started on.
             sql(a.database(), "analyze");

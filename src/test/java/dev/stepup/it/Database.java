@@ -53,21 +53,26 @@ public final class Database {
 
     /** Until a statement of a server's on this database that starts with {@code start} waits for a lock. */
     public void awaitLockWait(String start) throws SQLException, InterruptedException {
+        for (int poll = 0; poll < 300; poll++) {
+            if (lockWaits(start) > 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("No statement starting '" + start + "' waited for a lock on " + name);
+    }
+
+    /** How many statements on this database that start with {@code start} wait for a lock now. */
+    public int lockWaits(String start) throws SQLException {
         try (Connection db = connect();
              PreparedStatement waiting = db.prepareStatement("select count(*) from pg_stat_activity"
                      + " where datname = current_database() and wait_event_type = 'Lock' and query like ?")) {
             waiting.setString(1, start + "%");
-            for (int poll = 0; poll < 300; poll++) {
-                try (ResultSet row = waiting.executeQuery()) {
-                    row.next();
-                    if (row.getInt(1) > 0) {
-                        return;
-                    }
-                }
-                Thread.sleep(100);
+            try (ResultSet row = waiting.executeQuery()) {
+                row.next();
+                return row.getInt(1);
             }
         }
-        throw new AssertionError("No statement starting '" + start + "' waited for a lock on " + name);
     }
 
     private void drop() {

@@ -6,10 +6,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Users, service identities and API tokens over HTTP, on PostgreSQL. */
@@ -116,6 +122,46 @@ class IdentityIT {
 
         assertUnauthenticated(api.token(user.token()).get("/api/users/" + user.userId()));
         assertThat(api.token(second.string("token")).get("/api/users/" + user.userId()).status()).isEqualTo(200);
+    }
+
+    /**
+     * Token checks that arrive while one waits for the database are read together, in one
+     * statement after it (ApiTokens): each request is answered as its own caller, and an
+     * unknown token among them is refused.
+     */
+    @Test
+    void tokenChecksThatArriveTogetherAreReadTogetherEachAsItsOwnCaller() throws Exception {
+        Users.Identity first = users.create();
+        List<Users.Identity> others = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            others.add(users.create());
+        }
+        ExecutorService clients = Executors.newFixedThreadPool(2 + others.size());
+        try (Connection db = TestDatabase.shared().connect(); Statement sql = db.createStatement()) {
+            db.setAutoCommit(false);
+            // Reading a token waits for this lock: the first check stays in the database while the others arrive.
+            sql.execute("lock table api_token in access exclusive mode");
+            Future<Api.Reply> firstReply = clients.submit(() -> api.token(first.token()).get("/api/me"));
+            TestDatabase.shared().awaitLockWait("select t.token_hash");
+            List<Future<Api.Reply>> replies = new ArrayList<>();
+            for (Users.Identity other : others) {
+                replies.add(clients.submit(() -> api.token(other.token()).get("/api/me")));
+            }
+            Future<Api.Reply> unknown = clients.submit(() -> api.token("stp_not-a-real-token").get("/api/me"));
+            Thread.sleep(1_500);
+            assertThat(TestDatabase.shared().lockWaits("select t.token_hash")).as("token checks waiting in the database; 10 without groups")
+                    .isEqualTo(1);
+            db.commit();
+            assertThat(firstReply.get(30, TimeUnit.SECONDS).string("username")).isEqualTo(first.username());
+            for (int i = 0; i < others.size(); i++) {
+                Api.Reply reply = replies.get(i).get(30, TimeUnit.SECONDS);
+                assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+                assertThat(reply.string("username")).isEqualTo(others.get(i).username());
+            }
+            assertUnauthenticated(unknown.get(30, TimeUnit.SECONDS));
+        } finally {
+            clients.shutdownNow();
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.stepup.identity.entity.ApiToken;
 import dev.stepup.identity.entity.IdentityStatus;
 import dev.stepup.identity.entity.UserId;
 import dev.stepup.platform.control.Database;
+import dev.stepup.platform.control.Grouped;
 import dev.stepup.platform.control.HousekeepingDue;
 import dev.stepup.platform.control.Secrets;
 import jakarta.annotation.Resource;
@@ -22,7 +23,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
@@ -60,6 +64,12 @@ public class ApiTokens {
 
     @Inject
     Event<IdentityChanged> changes;
+
+    /**
+     * The token checks of concurrent requests, read together; the most that wait is twice the
+     * README's 16 request threads (beyond it, a check reads alone).
+     */
+    private final Grouped<String, Optional<Found>> lookups = new Grouped<>("API token checks", 32, this::find);
 
     /** This bean through its proxy, so that {@link #recordUse} and {@link #purgeUnused} get their own transactions. */
     @Inject
@@ -108,10 +118,11 @@ public class ApiTokens {
     }
 
     /**
-     * The active identity the token belongs to, if the token is known and unexpired. One
-     * statement in plain JDBC, outside any transaction, on every request: no entity is made
-     * and nothing is committed. The last use is written, at most once an hour, in a
-     * transaction of its own.
+     * The active identity the token belongs to, if the token is known and unexpired. Read on
+     * every request in plain JDBC, outside any transaction (no entity is made and nothing is
+     * committed), in one statement with the checks of other requests that arrive while one
+     * runs ({@link Grouped}): each read starts after its request came. The last use is
+     * written, at most once an hour, in a transaction of its own.
      */
     public Optional<Authenticated> authenticate(String token) {
         if (token == null || token.isBlank() || token.length() > 100) {
@@ -119,48 +130,66 @@ public class ApiTokens {
         }
         Instant now = clock.instant();
         String hash = Secrets.sha256(token);
-        Instant lastUsedAt = null;
-        int expirationDays = 0;
-        String id = null;
-        String username = null;
-        boolean active = false;
-        Set<String> roles = new HashSet<>();
-        // One statement: the token, its identity and the identity's roles (a row per role).
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement("select t.last_used_at, t.expiration_days,"
-                     + " i.id, i.username, i.status, r.role from api_token t join identity i on i.id = t.identity_id"
-                     + " left join identity_role r on r.identity_id = i.id where t.token_hash = ?")) {
-            query.setString(1, hash);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    // getTimestamp, not getObject(.., OffsetDateTime.class): Payara's wrapper calls the latter by reflection.
-                    lastUsedAt = rows.getTimestamp(1).toInstant();
-                    expirationDays = rows.getInt(2);
-                    id = rows.getString(3);
-                    username = rows.getString(4);
-                    active = IdentityStatus.active.name().equals(rows.getString(5));
-                    String role = rows.getString(6);
-                    if (role != null) {
-                        roles.add(role);
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not read the API tokens", e);
-        }
-        if (id == null || !active || ApiToken.isExpired(lastUsedAt, expirationDays, now)) {
+        Optional<Found> found = lookups.run(hash).orElseGet(() -> find(List.of(hash)).get(0).orElseThrow());
+        if (found.isEmpty() || !found.get().active() || ApiToken.isExpired(found.get().lastUsedAt(), found.get().expirationDays(), now)) {
             return Optional.empty();
         }
-        if (lastUsedAt.plus(LAST_USE_RESOLUTION).isBefore(now)) {
+        Found identity = found.get();
+        if (identity.lastUsedAt().plus(LAST_USE_RESOLUTION).isBefore(now)) {
             try {
-                self.recordUse(new UserId(id), now);
+                self.recordUse(identity.id(), now);
             } catch (RuntimeException e) {
                 // The token is valid; a failed bookkeeping write must not refuse the request.
                 // The next request tries again.
                 LOG.log(Level.WARNING, "Could not record an API token's last use", e);
             }
         }
-        return Optional.of(new Authenticated(new UserId(id), username, Set.copyOf(roles), hash));
+        return Optional.of(new Authenticated(identity.id(), identity.username(), Set.copyOf(identity.roles()), hash));
+    }
+
+    /**
+     * A token's row as read: its last use and lifetime, and its identity with the identity's
+     * roles (filled while the rows are read, not changed after).
+     */
+    private record Found(Instant lastUsedAt, int expirationDays, UserId id, String username, boolean active,
+                         Set<String> roles) {
+    }
+
+    /**
+     * The tokens of the hashes {@code hashes}, each with its identity and the identity's roles,
+     * in one statement (a row per role): for each hash in order, what was found (empty: no such
+     * token). Each answer is present: the group's work settles every item.
+     */
+    private List<Optional<Optional<Found>>> find(List<String> hashes) {
+        Map<String, Found> found = new HashMap<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement("select t.token_hash, t.last_used_at,"
+                     + " t.expiration_days, i.id, i.username, i.status, r.role from api_token t"
+                     + " join identity i on i.id = t.identity_id left join identity_role r on r.identity_id = i.id"
+                     + " where t.token_hash = any (?)")) {
+            query.setArray(1, connection.createArrayOf("varchar", hashes.toArray()));
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    String hash = rows.getString(1);
+                    Found token = found.get(hash);
+                    if (token == null) {
+                        // getTimestamp, not getObject(.., OffsetDateTime.class): Payara's wrapper calls the latter by reflection.
+                        token = new Found(rows.getTimestamp(2).toInstant(), rows.getInt(3), new UserId(rows.getString(4)),
+                                rows.getString(5), IdentityStatus.active.name().equals(rows.getString(6)), new HashSet<>());
+                        found.put(hash, token);
+                    }
+                    String role = rows.getString(7);
+                    if (role != null) {
+                        token.roles().add(role);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the API tokens", e);
+        }
+        return hashes.stream()
+                .map(hash -> Optional.of(Optional.ofNullable(found.get(hash))))
+                .toList();
     }
 
     /** Writes a token's last use (which the expiry of unused tokens counts from). */

@@ -5,6 +5,7 @@ import dev.stepup.otp.control.Otp;
 import dev.stepup.otp.control.ThrottlePolicy;
 import dev.stepup.otp.control.TotpCodes;
 import dev.stepup.otp.control.Verification;
+import dev.stepup.platform.control.Grouped;
 import dev.stepup.registration.entity.Factor;
 import dev.stepup.registration.entity.RegistrationStatus;
 import dev.stepup.registration.entity.StepUpFactor;
@@ -18,7 +19,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,10 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.Session;
 
@@ -59,8 +55,6 @@ public class CodeBatches {
      * from the pool of {@code Database} (32); beyond this, a code is checked on its own.
      */
     static final int MOST_WAITING = 16;
-
-    private static final Logger LOG = Logger.getLogger(CodeBatches.class.getName());
 
     @PersistenceContext
     EntityManager em;
@@ -95,11 +89,9 @@ public class CodeBatches {
     @ConfigProperty(name = "stepup.verify.batches", defaultValue = "true")
     boolean enabled;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition decided = lock.newCondition();
-    private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
-    private int waiting;
-    private boolean checking;
+    /** The codes waiting, and the one transaction that checks them. */
+    private final Grouped<Attempt, Verification> batches =
+            new Grouped<>("codes", MOST_WAITING, attempts -> self.checkAll(attempts));
 
     /**
      * A TOTP code of {@code user}'s, checked for {@code actor} at {@code at}, from the client
@@ -108,16 +100,6 @@ public class CodeBatches {
      */
     public record Attempt(UserId actor, UserId user, Purpose purpose, Otp otp, String credential, Instant at,
                           String sourceIp) {
-    }
-
-    /** An attempt and, once its batch has committed or failed, its answer (empty: unsettled). */
-    private static final class Waiting {
-        final Attempt attempt;
-        Optional<Verification> answer;
-
-        Waiting(Attempt attempt) {
-            this.attempt = attempt;
-        }
     }
 
     /** Whether codes go through batches here: PostgreSQL, and not turned off. */
@@ -130,46 +112,9 @@ public class CodeBatches {
      * the batch did not settle it, for the caller to check it on its own.
      */
     public Optional<Verification> check(Attempt attempt) {
-        Waiting mine = new Waiting(attempt);
-        lock.lock();
-        if (waiting >= MOST_WAITING) {
-            lock.unlock();
-            return Optional.empty();
-        }
-        waiting++;
-        try {
-            queue.add(mine);
-            while (true) {
-                while (mine.answer == null && checking) {
-                    decided.awaitUninterruptibly();
-                }
-                if (mine.answer != null) {
-                    return mine.answer;
-                }
-                List<Waiting> batch = new ArrayList<>(queue);
-                queue.clear();
-                List<Optional<Verification>> answers = null;
-                checking = true;
-                try {
-                    lock.unlock();
-                    answers = self.checkAll(batch.stream().map(w -> w.attempt).toList());
-                } catch (Exception e) {
-                    // Rolled back, or (rarely) a commit of unknown outcome: each code is checked
-                    // on its own, which may count such a wrong code twice, never use a code twice.
-                    LOG.log(Level.WARNING, "A batch of " + batch.size() + " codes failed; each is checked on its own", e);
-                } finally {
-                    lock.lock();
-                    for (int i = 0; i < batch.size(); i++) {
-                        batch.get(i).answer = answers == null ? Optional.empty() : answers.get(i);
-                    }
-                    checking = false;
-                    decided.signalAll();
-                }
-            }
-        } finally {
-            waiting--;
-            lock.unlock();
-        }
+        // A batch that fails was rolled back, or (rarely) committed with an unknown outcome: each
+        // code is then checked on its own, which may count such a wrong code twice, never use a code twice.
+        return batches.run(attempt);
     }
 
     /** One batch, in a transaction of its own: each attempt's answer, empty where unsettled. */

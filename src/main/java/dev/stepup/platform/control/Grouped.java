@@ -1,0 +1,101 @@
+package dev.stepup.platform.control;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs the same work for concurrent callers together (a group commit): while one group runs,
+ * the items that arrive meanwhile wait, and the first of them then runs them all (at most
+ * {@code most}, the callers that may wait) in the next. An idle caller runs its item at once,
+ * alone; a busy one waits for at most one group before its own.
+ *
+ * <p>The work answers each item in order, empty for one it leaves to its caller; an item
+ * beyond {@code most} waiting, and every item of a group whose work threw, is left to its
+ * caller too, to be handled on its own.
+ *
+ * @param <I> what a caller brings
+ * @param <O> what the work answers it
+ */
+public final class Grouped<I, O> {
+
+    private static final Logger LOG = Logger.getLogger(Grouped.class.getName());
+
+    private final String what;
+    private final int most;
+    private final Function<List<I>, List<Optional<O>>> work;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition decided = lock.newCondition();
+    private final ArrayDeque<Waiting<I, O>> queue = new ArrayDeque<>();
+    private int waiting;
+    private boolean running;
+
+    /**
+     * @param what  the items, for the log line of a group that failed ("codes")
+     * @param most  the most callers waiting, and so the most items of a group
+     * @param work  runs a group: an answer per item, in order
+     */
+    public Grouped(String what, int most, Function<List<I>, List<Optional<O>>> work) {
+        this.what = what;
+        this.most = most;
+        this.work = work;
+    }
+
+    /** An item and, once its group has run or failed, its answer (empty: left to its caller). */
+    private static final class Waiting<I, O> {
+        final I item;
+        Optional<O> answer;
+
+        Waiting(I item) {
+            this.item = item;
+        }
+    }
+
+    /** {@code item}'s answer from the group it ran in, or empty if it is left to the caller. */
+    public Optional<O> run(I item) {
+        Waiting<I, O> mine = new Waiting<>(item);
+        lock.lock();
+        if (waiting >= most) {
+            lock.unlock();
+            return Optional.empty();
+        }
+        waiting++;
+        try {
+            queue.add(mine);
+            while (true) {
+                while (mine.answer == null && running) {
+                    decided.awaitUninterruptibly();
+                }
+                if (mine.answer != null) {
+                    return mine.answer;
+                }
+                List<Waiting<I, O>> group = new ArrayList<>(queue);
+                queue.clear();
+                List<Optional<O>> answers = null;
+                running = true;
+                try {
+                    lock.unlock();
+                    answers = work.apply(group.stream().map(w -> w.item).toList());
+                } catch (Exception e) {
+                    LOG.log(Level.WARNING, "A group of " + group.size() + " " + what + " failed; each is handled on its own", e);
+                } finally {
+                    lock.lock();
+                    for (int i = 0; i < group.size(); i++) {
+                        group.get(i).answer = answers == null ? Optional.empty() : answers.get(i);
+                    }
+                    running = false;
+                    decided.signalAll();
+                }
+            }
+        } finally {
+            waiting--;
+            lock.unlock();
+        }
+    }
+}
