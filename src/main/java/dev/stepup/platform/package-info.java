@@ -3,6 +3,7 @@
  * start and its Flyway migrations, the data directory, secrets and clocks, the one family of
  * exception mappers that turns every failure into the contract's
  * {@code {message, errorCode, details}}, request bodies, paging, cookies, the check of the
- * server's settings, and the housekeeping tick each feature cleans its own tables on.
+ * server's settings, the housekeeping tick each feature cleans its own tables on, and the
+ * group that runs concurrent callers' reads or writes as one ({@code Grouped}).
  */
 package dev.stepup.platform;

@@ -53,20 +53,27 @@ public final class Database {
 
     /** Until a statement of a server's on this database that starts with {@code start} waits for a lock. */
     public void awaitLockWait(String start) throws SQLException, InterruptedException {
-        for (int poll = 0; poll < 300; poll++) {
-            if (lockWaits(start) > 0) {
-                return;
+        try (Connection db = connect()) {
+            for (int poll = 0; poll < 300; poll++) {
+                if (lockWaits(db, start) > 0) {
+                    return;
+                }
+                Thread.sleep(100);
             }
-            Thread.sleep(100);
         }
         throw new AssertionError("No statement starting '" + start + "' waited for a lock on " + name);
     }
 
     /** How many statements on this database that start with {@code start} wait for a lock now. */
     public int lockWaits(String start) throws SQLException {
-        try (Connection db = connect();
-             PreparedStatement waiting = db.prepareStatement("select count(*) from pg_stat_activity"
-                     + " where datname = current_database() and wait_event_type = 'Lock' and query like ?")) {
+        try (Connection db = connect()) {
+            return lockWaits(db, start);
+        }
+    }
+
+    private static int lockWaits(Connection db, String start) throws SQLException {
+        try (PreparedStatement waiting = db.prepareStatement("select count(*) from pg_stat_activity"
+                + " where datname = current_database() and wait_event_type = 'Lock' and query like ?")) {
             waiting.setString(1, start + "%");
             try (ResultSet row = waiting.executeQuery()) {
                 row.next();

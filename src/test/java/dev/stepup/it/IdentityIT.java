@@ -152,7 +152,9 @@ class IdentityIT {
             assertThat(TestDatabase.shared().lockWaits("select t.token_hash")).as("token checks waiting in the database; 10 without groups")
                     .isEqualTo(1);
             db.commit();
-            assertThat(firstReply.get(30, TimeUnit.SECONDS).string("username")).isEqualTo(first.username());
+            Api.Reply firstAnswer = firstReply.get(30, TimeUnit.SECONDS);
+            assertThat(firstAnswer.status()).as(firstAnswer.toString()).isEqualTo(200);
+            assertThat(firstAnswer.string("username")).isEqualTo(first.username());
             for (int i = 0; i < others.size(); i++) {
                 Api.Reply reply = replies.get(i).get(30, TimeUnit.SECONDS);
                 assertThat(reply.status()).as(reply.toString()).isEqualTo(200);

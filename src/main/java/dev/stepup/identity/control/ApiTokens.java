@@ -66,10 +66,13 @@ public class ApiTokens {
     Event<IdentityChanged> changes;
 
     /**
-     * The token checks of concurrent requests, read together; the most that wait is twice the
-     * README's 16 request threads (beyond it, a check reads alone).
+     * The most token checks read in one statement: twice the README's 16 request threads, so
+     * that only a server given more threads sees a check read alone.
      */
-    private final Grouped<String, Optional<Found>> lookups = new Grouped<>("API token checks", 32, this::find);
+    static final int MOST_TOGETHER = 32;
+
+    /** The token checks of concurrent requests, read together. */
+    private final Grouped<String, Optional<Found>> lookups = new Grouped<>("API token checks", MOST_TOGETHER, this::find);
 
     /** This bean through its proxy, so that {@link #recordUse} and {@link #purgeUnused} get their own transactions. */
     @Inject

@@ -11,10 +11,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs the same work for concurrent callers together (a group commit): while one group runs,
- * the items that arrive meanwhile wait, and the first of them then runs them all (at most
- * {@code most}, the callers that may wait) in the next. An idle caller runs its item at once,
- * alone; a busy one waits for at most one group before its own.
+ * Runs the same work for concurrent callers together, as one unit (one statement, one
+ * transaction): while one group runs, the items that arrive meanwhile wait, and the first of
+ * them then runs them all in the next. An idle caller runs its item at once, alone; a busy one
+ * waits for at most one group before its own. At most {@code most} callers wait or run at
+ * once, the running group's included.
  *
  * <p>The work answers each item in order, empty for one it leaves to its caller; an item
  * beyond {@code most} waiting, and every item of a group whose work threw, is left to its
@@ -42,6 +43,9 @@ public final class Grouped<I, O> {
      * @param work  runs a group: an answer per item, in order
      */
     public Grouped(String what, int most, Function<List<I>, List<Optional<O>>> work) {
+        if (most < 1) {
+            throw new IllegalArgumentException("A group needs room for one item at least");
+        }
         this.what = what;
         this.most = most;
         this.work = work;
@@ -54,6 +58,16 @@ public final class Grouped<I, O> {
 
         Waiting(I item) {
             this.item = item;
+        }
+    }
+
+    /** How many callers wait or run now: for tests, which wait until all theirs have arrived. */
+    int waiting() {
+        lock.lock();
+        try {
+            return waiting;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -82,12 +96,17 @@ public final class Grouped<I, O> {
                 try {
                     lock.unlock();
                     answers = work.apply(group.stream().map(w -> w.item).toList());
+                    if (answers.size() != group.size()) {
+                        throw new IllegalStateException(answers.size() + " answers for " + group.size() + " items");
+                    }
                 } catch (Exception e) {
+                    answers = null;
                     LOG.log(Level.WARNING, "A group of " + group.size() + " " + what + " failed; each is handled on its own", e);
                 } finally {
                     lock.lock();
                     for (int i = 0; i < group.size(); i++) {
-                        group.get(i).answer = answers == null ? Optional.empty() : answers.get(i);
+                        Optional<O> answer = answers == null ? null : answers.get(i);
+                        group.get(i).answer = answer == null ? Optional.empty() : answer;
                     }
                     running = false;
                     decided.signalAll();

@@ -100,6 +100,14 @@ public class UrlDataSource implements DataSource {
             properties.setProperty("password", pass);
         }
         Driver driver = driver();
+        if (driver instanceof org.postgresql.Driver) {
+            // A batch of inserts (a batch of codes' audit lines, say) as one statement of many
+            // rows rather than one execution per row; a parameter of the URL overrides it.
+            properties.setProperty("reWriteBatchedInserts", "true");
+            // And no bound values in an error's message: such a statement holds many rows'
+            // values, and a failed batch is logged.
+            properties.setProperty("logServerErrorDetail", "false");
+        }
         embeddedDirectory(url).ifPresent(DataDirectory::ensurePrivate);
         Connection connection = driver.connect(url, properties);
         if (connection == null) {

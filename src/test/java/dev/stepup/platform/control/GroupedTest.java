@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(30)
 class GroupedTest {
 
     private final ExecutorService callers = Executors.newCachedThreadPool();
@@ -60,7 +62,7 @@ class GroupedTest {
             int mine = item;
             later.add(callers.submit(() -> grouped.run(mine)));
         }
-        Thread.sleep(300);
+        awaitWaiting(grouped, 6);
         assertThat(later).as("no answer before the running group ends").noneMatch(Future::isDone);
         release.countDown();
         assertThat(first.get(10, TimeUnit.SECONDS)).contains(0);
@@ -78,7 +80,7 @@ class GroupedTest {
         Future<Optional<Integer>> first = callers.submit(() -> grouped.run(0));
         awaitGroups(1);
         List<Future<Optional<Integer>>> waiting = List.of(callers.submit(() -> grouped.run(1)), callers.submit(() -> grouped.run(2)));
-        Thread.sleep(300);
+        awaitWaiting(grouped, 3);
         assertThat(grouped.run(3)).as("a fourth caller, with three waiting").isEmpty();
         release.countDown();
         assertThat(first.get(10, TimeUnit.SECONDS)).contains(0);
@@ -88,15 +90,39 @@ class GroupedTest {
 
     @Test
     @DisplayName("every item of a group whose work throws is left to its caller, and the next group runs")
-    void aFailedGroupLeavesEachItemToItsCaller() {
+    void aFailedGroupLeavesEachItemToItsCaller() throws Exception {
         Grouped<Integer, Integer> grouped = new Grouped<>("numbers", 8, items -> {
+            List<Optional<Integer>> answers = tenfold(items);
             if (items.contains(13)) {
                 throw new IllegalStateException("unlucky");
             }
-            return items.stream().map(item -> Optional.of(item)).toList();
+            return answers;
         });
-        assertThat(grouped.run(13)).isEmpty();
-        assertThat(grouped.run(14)).contains(14);
+        Future<Optional<Integer>> first = callers.submit(() -> grouped.run(1));
+        awaitGroups(1);
+        List<Future<Optional<Integer>>> unlucky = List.of(callers.submit(() -> grouped.run(13)), callers.submit(() -> grouped.run(2)));
+        awaitWaiting(grouped, 3);
+        release.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).contains(10);
+        assertThat(unlucky.get(0).get(10, TimeUnit.SECONDS)).isEmpty();
+        assertThat(unlucky.get(1).get(10, TimeUnit.SECONDS)).as("in the same group as 13").isEmpty();
+        assertThat(grouped.run(14)).contains(140);
+    }
+
+    @Test
+    @DisplayName("work that answers fewer items than it was given fails its group, which leaves each to its caller")
+    void fewerAnswersThanItemsFailTheGroup() {
+        Grouped<Integer, Integer> grouped = new Grouped<>("numbers", 8, items -> List.of());
+        assertThat(grouped.run(1)).isEmpty();
+        assertThat(grouped.run(2)).isEmpty();
+    }
+
+    /** Until {@code count} callers wait or run in {@code grouped}. */
+    private static void awaitWaiting(Grouped<?, ?> grouped, int count) throws InterruptedException {
+        for (int poll = 0; poll < 500 && grouped.waiting() < count; poll++) {
+            Thread.sleep(10);
+        }
+        assertThat(grouped.waiting()).isEqualTo(count);
     }
 
     private void awaitGroups(int count) throws InterruptedException {
