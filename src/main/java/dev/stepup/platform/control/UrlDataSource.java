@@ -101,11 +101,8 @@ public class UrlDataSource implements DataSource {
         }
         Driver driver = driver();
         if (driver instanceof org.postgresql.Driver) {
-            // A batch of inserts (a batch of codes' audit lines, say) as one statement of many
-            // rows rather than one execution per row; a parameter of the URL overrides it.
-            properties.setProperty("reWriteBatchedInserts", "true");
-            // And no bound values in an error's message: such a statement holds many rows'
-            // values, and a failed batch is logged.
+            // No bound values in an error's message (a failed batch of codes is logged, and its
+            // rows hold token hashes); a parameter of the URL overrides it.
             properties.setProperty("logServerErrorDetail", "false");
         }
         embeddedDirectory(url).ifPresent(DataDirectory::ensurePrivate);

@@ -38,14 +38,6 @@ class UrlDataSourceTest {
     }
 
     @Test
-    void aBatchOfInsertsIsSentAsOneStatementUnlessTheUrlSaysOtherwise() throws SQLException {
-        assertThat(batchOfInsertsCounts(SERVER)).as("rewritten: each row's count unknown")
-                .containsOnly(Statement.SUCCESS_NO_INFO);
-        assertThat(batchOfInsertsCounts(SERVER + "?reWriteBatchedInserts=false")).as("a statement per row")
-                .containsOnly(1);
-    }
-
-    @Test
     void anErrorsMessageHoldsNoValueOfTheStatement() throws SQLException {
         UrlDataSource dataSource = new UrlDataSource();
         dataSource.setUrl(SERVER);
@@ -58,28 +50,6 @@ class UrlDataSourceTest {
                 assertThatThrownBy(insert::executeUpdate).isInstanceOf(SQLException.class)
                         .hasMessageContaining("unique_values_pkey")
                         .hasMessageNotContaining("a-bound-value");
-            }
-        }
-    }
-
-    /** What each of four inserts in a batch reports: a row each, or unknown where the driver rewrote them as one. */
-    private static int[] batchOfInsertsCounts(String url) throws SQLException {
-        UrlDataSource dataSource = new UrlDataSource();
-        dataSource.setUrl(url);
-        try (Connection connection = dataSource.getConnection("postgres", "trusted");
-             Statement create = connection.createStatement()) {
-            create.execute("create temporary table rows_of_a_batch (n integer)");
-            try (PreparedStatement insert = connection.prepareStatement("insert into rows_of_a_batch (n) values (?)")) {
-                for (int n = 0; n < 4; n++) {
-                    insert.setInt(1, n);
-                    insert.addBatch();
-                }
-                int[] counts = insert.executeBatch();
-                try (ResultSet rows = create.executeQuery("select count(*) from rows_of_a_batch")) {
-                    rows.next();
-                    assertThat(rows.getInt(1)).isEqualTo(4);
-                }
-                return counts;
             }
         }
     }
