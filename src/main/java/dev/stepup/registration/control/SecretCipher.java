@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -42,6 +43,12 @@ public class SecretCipher {
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String AES_GCM = "AES/GCM/NoPadding";
+    /**
+     * The provider of AES-GCM, found once: finding it by name walks the server's provider list
+     * at every call, about a tenth of a batch of codes' CPU.
+     */
+    private static final Provider AES_GCM_PROVIDER = aesGcmProvider();
     private static final Logger LOG = Logger.getLogger(SecretCipher.class.getName());
 
     @Inject
@@ -96,7 +103,7 @@ public class SecretCipher {
         byte[] iv = new byte[IV_BYTES];
         RANDOM.nextBytes(iv);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = Cipher.getInstance(AES_GCM, AES_GCM_PROVIDER);
             cipher.init(Cipher.ENCRYPT_MODE, keys.get(currentKeyId), new GCMParameterSpec(TAG_BITS, iv));
             cipher.updateAAD(boundTo.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(secret);
@@ -115,12 +122,20 @@ public class SecretCipher {
         }
         byte[] in = Base64.getDecoder().decode(sealed.ciphertext());
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = Cipher.getInstance(AES_GCM, AES_GCM_PROVIDER);
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, IV_BYTES));
             cipher.updateAAD(boundTo.getBytes(StandardCharsets.UTF_8));
             return cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("A stored secret does not decrypt: wrong key or tampered row", e);
+        }
+    }
+
+    private static Provider aesGcmProvider() {
+        try {
+            return Cipher.getInstance(AES_GCM).getProvider();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("This JDK has no AES-GCM", e);
         }
     }
 
