@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The JSON API lives under {@code /api}. Roles are declared here; the authentication
- * mechanism is {@code dev.stepup.authentication.boundary.CallerAuthentication}. It sits above
+ * mechanism is {@code dev.stepup.authentication.boundary.CallerAuthentication}, which the
+ * Jakarta Authentication module {@code CallerAuthModule} runs for every request. It sits above
  * the feature packages because it names what they share: the API's path and the roles.
  */
 @ApplicationPath("api")

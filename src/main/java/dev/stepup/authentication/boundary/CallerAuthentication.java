@@ -9,25 +9,22 @@ import dev.stepup.platform.boundary.RequestCookies;
 import dev.stepup.platform.control.Transport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.security.enterprise.AuthenticationStatus;
-import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
-import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The one authentication mechanism of the application. It reads the {@code Authorization}
- * header ({@code TOKEN <api token>} or {@code Bearer <jwt>}) or, without one, the web UI's
- * session cookie (whose state-changing requests {@code CsrfCheck} guards); a caller it recognises is handed to the container
- * with its roles as groups and kept as the request attribute {@link Caller#ATTRIBUTE}.
+ * The one authentication mechanism of the application, which {@link CallerAuthModule} runs
+ * for every request. It reads the {@code Authorization} header ({@code TOKEN <api token>} or
+ * {@code Bearer <jwt>}) or, without one, the web UI's session cookie (whose state-changing
+ * requests {@code CsrfCheck} guards); a caller it recognises is kept as the request attribute
+ * {@link Caller#ATTRIBUTE}, and the module hands it to the container with its roles as groups.
  * It never answers by itself: refused or missing credentials leave the request anonymous,
  * and the role check of each resource method answers {@code 401 AU-0000}.
  */
 @ApplicationScoped
-public class CallerAuthentication implements HttpAuthenticationMechanism {
+public class CallerAuthentication {
 
     private static final Logger LOG = Logger.getLogger(CallerAuthentication.class.getName());
 
@@ -43,18 +40,17 @@ public class CallerAuthentication implements HttpAuthenticationMechanism {
     @Inject
     Transport transport;
 
-    @Override
-    public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
-                                                HttpMessageContext context) {
+    /** The caller {@code request} names with a credential that holds; empty for anonymous. */
+    public Optional<Caller> authenticate(HttpServletRequest request) {
         if (AmbiguousCredentials.isAmbiguous(request.getHeaders("Authorization"))) {
-            return context.doNothing(); // AmbiguousCredentials refuses it with 400 REQ-0001
+            return Optional.empty(); // AmbiguousCredentials refuses it with 400 REQ-0001
         }
         String header = request.getHeader("Authorization");
         String session = null;
         if (header == null || header.isBlank()) {
             session = sessionCookie(request, transport.isSecure(request));
             if (session == null) {
-                return context.doNothing();
+                return Optional.empty();
             }
         }
         Optional<Caller> caller;
@@ -67,14 +63,14 @@ public class CallerAuthentication implements HttpAuthenticationMechanism {
         }
         if (caller.isEmpty()) {
             request.setAttribute(Caller.REFUSED_ATTRIBUTE, Boolean.TRUE);
-            return context.doNothing();
+            return caller;
         }
         request.setAttribute(Caller.ATTRIBUTE, caller.get());
         if (session != null) {
             request.setAttribute(BrowserSessions.SESSION_ATTRIBUTE, session);
             request.setAttribute(BrowserSessions.CSRF_ATTRIBUTE, BrowserSessions.csrfToken(session));
         }
-        return context.notifyContainerAboutLogin(caller.get().id().value(), caller.get().roles());
+        return caller;
     }
 
     /**
