@@ -3,8 +3,10 @@ package dev.stepup.registration.control;
 import dev.stepup.configuration.control.StepUpConfiguration;
 import dev.stepup.identity.entity.UserId;
 import dev.stepup.otp.control.TotpParameters;
+import dev.stepup.platform.control.Database;
 import dev.stepup.platform.control.HousekeepingDue;
 import dev.stepup.registration.entity.Factor;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -32,6 +34,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.LongStream;
+import javax.sql.DataSource;
 import org.hibernate.Session;
 
 /**
@@ -82,6 +85,9 @@ public class CodeUses {
     /** This bean through its proxy, so that housekeeping's clean-up gets its transaction. */
     @Inject
     CodeUses self;
+
+    @Resource(lookup = Database.JNDI_NAME)
+    DataSource dataSource;
 
     private volatile Boolean postgres;
 
@@ -185,7 +191,15 @@ public class CodeUses {
      */
     boolean locksInStatements() {
         Boolean known = postgres;
-        return known != null ? known : work(this::isPostgres);
+        if (known != null) {
+            return known;
+        }
+        // A pooled connection of its own: a step-up asks before any transaction is open.
+        try (Connection connection = dataSource.getConnection()) {
+            return isPostgres(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("The database cannot be reached", e);
+        }
     }
 
     /**

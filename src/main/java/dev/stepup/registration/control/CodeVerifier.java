@@ -98,13 +98,13 @@ public class CodeVerifier {
     @Inject
     Transport transport;
 
-    /** This bean through its proxy, so that the user's own checks run in a transaction too. */
+    /** This bean through its proxy, so that a code checked alone is checked in a transaction. */
     @Inject
     CodeVerifier self;
 
     /** Checks a TOTP code the user gave. */
     public Verification verify(UserId user, Factor factor, Purpose purpose, String code) {
-        return self.verify(user, user, StepUpFactor.TOTP, purpose, code);
+        return verify(user, user, StepUpFactor.TOTP, purpose, code);
     }
 
     /**
@@ -112,7 +112,6 @@ public class CodeVerifier {
      * registration) on behalf of {@code actor}: the user, or the verifier service of an
      * application beside StepUp, which the audit names as the actor.
      */
-    @Transactional
     public Verification verify(UserId actor, UserId user, StepUpFactor kind, Purpose purpose, String code) {
         return verify(actor, user, kind, purpose, code, null);
     }
@@ -120,8 +119,10 @@ public class CodeVerifier {
     /**
      * As {@link #verify(UserId, UserId, StepUpFactor, Purpose, String)}; an accepted code also
      * opens the validation window of the caller's credential {@code credential} (its key), if given.
+     * A code that a batch settles ({@link CodeBatches}, in a transaction of its own) needs no
+     * other: the rest are checked by {@link #verifyAlone} in the caller's transaction, or in one
+     * of their own without.
      */
-    @Transactional
     public Verification verify(UserId actor, UserId user, StepUpFactor kind, Purpose purpose, String code,
                                String credential) {
         Optional<String> given = kind == StepUpFactor.TOTP
@@ -136,6 +137,16 @@ public class CodeVerifier {
                 return settled.get();
             }
         }
+        return self.verifyAlone(actor, user, kind, purpose, given.get(), credential);
+    }
+
+    /**
+     * Checks the well-formed code {@code given} on its own, holding the user's lock: its
+     * writes (a use, a failure counted, the audit line) commit together, with the caller's.
+     */
+    @Transactional
+    public Verification verifyAlone(UserId actor, UserId user, StepUpFactor kind, Purpose purpose, String given,
+                                    String credential) {
         Factor factor = Factor.TOTP;
         Lock lock = new Lock(user, factor);
         // A recovery code resets the failures without a check of the counts read: its state is
@@ -168,7 +179,7 @@ public class CodeVerifier {
             if (state == null || !applies(state, purpose, now)) {
                 return new Verification.NotRegistered();
             }
-            if (kind == StepUpFactor.TOTP && given.get().length() != state.parameters.digits()) {
+            if (kind == StepUpFactor.TOTP && given.length() != state.parameters.digits()) {
                 return new Verification.Malformed();
             }
             if (!wait.isZero()) {
@@ -176,8 +187,8 @@ public class CodeVerifier {
                 return new Verification.Throttled(wait);
             }
             Optional<Verification> decided = kind == StepUpFactor.TOTP
-                    ? checkTotp(actor, user, factor, purpose, state, new Otp(given.get()), now, credential)
-                    : checkRecoveryCode(actor, user, factor, purpose, state, given.get(), now, credential);
+                    ? checkTotp(actor, user, factor, purpose, state, new Otp(given), now, credential)
+                    : checkRecoveryCode(actor, user, factor, purpose, state, given, now, credential);
             if (decided.isPresent()) {
                 return decided.get();
             }
