@@ -35,7 +35,13 @@ public class CallerAuthModule implements ServerAuthModule {
 
     private final CallerAuthentication mechanism;
 
-    private CallbackHandler container;
+    /**
+     * The container's handler of callbacks, which each auth context the container makes passes
+     * to {@link #initialize} again. Sharing it between requests is safe because the callbacks
+     * carry the request's own subject: Payara passes the same stateless handler every time,
+     * WildFly one that works per thread, as for Jakarta Security's own bridge module.
+     */
+    private volatile CallbackHandler container;
 
     CallerAuthModule(CallerAuthentication mechanism) {
         this.mechanism = mechanism;
@@ -55,17 +61,24 @@ public class CallerAuthModule implements ServerAuthModule {
     @Override
     public AuthStatus validateRequest(MessageInfo message, Subject client, Subject service) throws AuthException {
         Optional<Caller> caller = mechanism.authenticate((HttpServletRequest) message.getRequestMessage());
-        Callback[] callbacks = caller
-                .map(found -> new Callback[] {
-                        new CallerPrincipalCallback(client, found.id().value()),
-                        new GroupPrincipalCallback(client, found.roles().toArray(String[]::new))})
-                .orElseGet(() -> new Callback[] {new CallerPrincipalCallback(client, (String) null)});
         try {
-            container.handle(callbacks);
+            container.handle(callbacks(client, caller));
         } catch (IOException | UnsupportedCallbackException e) {
             throw (AuthException) new AuthException("The container refused the caller").initCause(e);
         }
         return AuthStatus.SUCCESS;
+    }
+
+    /**
+     * What the container is told: the caller's id and its roles as groups, or, for an anonymous
+     * request, a caller of no name.
+     */
+    static Callback[] callbacks(Subject client, Optional<Caller> caller) {
+        return caller
+                .map(found -> new Callback[] {
+                        new CallerPrincipalCallback(client, found.id().value()),
+                        new GroupPrincipalCallback(client, found.roles().toArray(String[]::new))})
+                .orElseGet(() -> new Callback[] {new CallerPrincipalCallback(client, (String) null)});
     }
 
     @Override

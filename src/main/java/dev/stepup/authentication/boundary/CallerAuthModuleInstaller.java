@@ -19,7 +19,8 @@ public class CallerAuthModuleInstaller implements ServletContextListener {
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        AuthConfigFactory.getFactory().registerServerAuthModule(new CallerAuthModule(mechanism), event.getServletContext());
+        AuthConfigFactory.getFactory()
+                .registerServerAuthModule(new CallerAuthModule(mechanism), event.getServletContext());
     }
 
     @Override

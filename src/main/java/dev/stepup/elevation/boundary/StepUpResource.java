@@ -42,6 +42,9 @@ import java.util.Optional;
 /**
  * Step-up: the caller's own ({@code /api/step-up/authenticate/{factor}}, {@code /status}), and
  * the two endpoints of applications beside StepUp, for their {@code StepUpVerifier} services.
+ * The methods that check a code open no transaction: on PostgreSQL a batch of codes checks it
+ * in a transaction of its own, and {@code CodeVerifier} opens one for a code checked alone, so
+ * a transaction here would only be begun and committed around them.
  */
 @ApplicationScoped
 @Path("step-up")
@@ -53,8 +56,8 @@ public class StepUpResource {
      * The two answers of a step-up, made once: JSON-B would write a new map's two fields at
      * every request, for about a twentieth of a wrong code's CPU on Payara.
      */
-    private static final JsonObject SUCCESS = Responses.JSON_PROVIDER.createObjectBuilder().add("result", "SUCCESS").build();
-    private static final JsonObject FAILED = Responses.JSON_PROVIDER.createObjectBuilder().add("result", "FAILED").build();
+    private static final JsonObject SUCCESS = result("SUCCESS").build();
+    private static final JsonObject FAILED = result("FAILED").build();
 
     @Inject
     StepUps stepUps;
@@ -147,7 +150,11 @@ public class StepUpResource {
                     .build()).build();
         }
         return failed(((StepUpOutcome.NotAccepted) outcome).verification(),
-                Responses.JSON_PROVIDER.createObjectBuilder().add("result", "FAILED").add("userId", user.id().value()).build());
+                result("FAILED").add("userId", user.id().value()).build());
+    }
+
+    private static JsonObjectBuilder result(String result) {
+        return Responses.JSON_PROVIDER.createObjectBuilder().add("result", result);
     }
 
     /** A wrong or used code answers {@code 200} with {@code failedBody}; the rest as every verifying path does. */
