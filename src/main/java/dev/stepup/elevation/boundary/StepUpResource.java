@@ -143,8 +143,7 @@ public class StepUpResource {
         Identity user = verify.user(identities).orElseThrow(() -> new ApiException(404, "U-0001", "User not found"));
         StepUpOutcome outcome = stepUps.verifyFor(caller.get().id(), user.id(), factor, verify.otp());
         if (outcome instanceof StepUpOutcome.Succeeded succeeded) {
-            return Response.ok(Responses.JSON_PROVIDER.createObjectBuilder()
-                    .add("result", "SUCCESS")
+            return Response.ok(result("SUCCESS")
                     .add("userId", user.id().value())
                     .add("validUntil", succeeded.validUntil().toString())
                     .build()).build();
@@ -153,6 +152,7 @@ public class StepUpResource {
                 result("FAILED").add("userId", user.id().value()).build());
     }
 
+    /** An answer's {@code {"result": ...}}, for more members to be added. */
     private static JsonObjectBuilder result(String result) {
         return Responses.JSON_PROVIDER.createObjectBuilder().add("result", result);
     }

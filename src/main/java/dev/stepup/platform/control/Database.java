@@ -52,11 +52,15 @@ public class Database {
     @Resource(lookup = JNDI_NAME)
     DataSource dataSource;
 
+    /** Found at start, from the database's own product name: PostgreSQL, else H2. */
+    private boolean postgres;
+
     @PostConstruct
     void migrate() {
+        postgres = isPostgresProduct();
         MigrateResult result = Flyway.configure(Database.class.getClassLoader())
                 .dataSource(dataSource)
-                .locations("classpath:db/migration", "classpath:db/" + vendor())
+                .locations("classpath:db/migration", "classpath:db/" + (postgres ? "postgresql" : "h2"))
                 .load()
                 .migrate();
         // Flyway names no target version when nothing was applied: the version is the initial one then.
@@ -75,13 +79,17 @@ public class Database {
     }
 
     /**
-     * The folder of the migrations only one database runs (triggers): {@code h2} or
-     * {@code postgresql}, from the database's own product name.
+     * Whether the database is PostgreSQL (else H2, the embedded default): which migrations
+     * only one of them runs (triggers), and how a code's lock is taken ({@code CodeUses}).
      */
-    private String vendor() {
+    @Lock(LockType.READ)
+    public boolean isPostgres() {
+        return postgres;
+    }
+
+    private boolean isPostgresProduct() {
         try (Connection connection = dataSource.getConnection()) {
-            String product = connection.getMetaData().getDatabaseProductName();
-            return product.toLowerCase(Locale.ROOT).contains("postgres") ? "postgresql" : "h2";
+            return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
         } catch (SQLException e) {
             throw new IllegalStateException("The database cannot be reached", e);
         }

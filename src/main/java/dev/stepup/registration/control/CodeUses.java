@@ -6,7 +6,6 @@ import dev.stepup.otp.control.TotpParameters;
 import dev.stepup.platform.control.Database;
 import dev.stepup.platform.control.HousekeepingDue;
 import dev.stepup.registration.entity.Factor;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -28,13 +27,11 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.LongStream;
-import javax.sql.DataSource;
 import org.hibernate.Session;
 
 /**
@@ -86,9 +83,10 @@ public class CodeUses {
     @Inject
     CodeUses self;
 
-    @Resource(lookup = Database.JNDI_NAME)
-    DataSource dataSource;
+    @Inject
+    Database database;
 
+    /** {@link Database#isPostgres}, asked once: a call of the singleton costs a lock. */
     private volatile Boolean postgres;
 
     /**
@@ -100,7 +98,7 @@ public class CodeUses {
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean tryLock(UserId user, Factor factor) {
         return work(connection -> {
-            if (!isPostgres(connection)) {
+            if (!locksInStatements()) {
                 lockRow(connection, user, factor);
                 return true;
             }
@@ -133,7 +131,7 @@ public class CodeUses {
     @Transactional(Transactional.TxType.MANDATORY)
     public void lock(UserId user, Factor factor) {
         work(connection -> {
-            if (isPostgres(connection)) {
+            if (locksInStatements()) {
                 try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(?, ?)")) {
                     bindLock(lock, 1, user);
                     lock.execute();
@@ -191,15 +189,11 @@ public class CodeUses {
      */
     boolean locksInStatements() {
         Boolean known = postgres;
-        if (known != null) {
-            return known;
+        if (known == null) {
+            known = database.isPostgres();
+            postgres = known;
         }
-        // A pooled connection of its own: a step-up asks before any transaction is open.
-        try (Connection connection = dataSource.getConnection()) {
-            return isPostgres(connection);
-        } catch (SQLException e) {
-            throw new IllegalStateException("The database cannot be reached", e);
-        }
+        return known;
     }
 
     /**
@@ -433,7 +427,7 @@ public class CodeUses {
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean foldLock() {
         return work(connection -> {
-            if (!isPostgres(connection)) {
+            if (!locksInStatements()) {
                 return true;
             }
             try (PreparedStatement lock = connection.prepareStatement("select " + TRY_LOCK)) {
@@ -462,15 +456,6 @@ public class CodeUses {
                 .boxed()
                 .toArray(Long[]::new);
         return connection.createArrayOf("bigint", buckets);
-    }
-
-    private boolean isPostgres(Connection connection) throws SQLException {
-        Boolean known = postgres;
-        if (known == null) {
-            known = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
-            postgres = known;
-        }
-        return known;
     }
 
     private <T> T work(Work<T> work) {
