@@ -116,8 +116,7 @@ class CallerAuthModuleTest {
             }
 
             @Override
-            @SuppressWarnings("rawtypes")
-            public Map getMap() {
+            public Map<String, Object> getMap() {
                 return map;
             }
         };
