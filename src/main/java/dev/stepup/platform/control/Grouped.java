@@ -21,6 +21,10 @@ import java.util.logging.Logger;
  * beyond {@code most} waiting, and every item of a group whose work threw, is left to its
  * caller too, to be handled on its own.
  *
+ * <p>Each caller sleeps on a condition of its own, so that a group's end wakes only its own
+ * callers and the first of those waiting (to run the next group, unless a caller that has just
+ * come takes the lead first).
+ *
  * @param <I> what a caller brings
  * @param <O> what the work answers it
  */
@@ -32,7 +36,6 @@ public final class Grouped<I, O> {
     private final int most;
     private final Function<List<I>, List<Optional<O>>> work;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition decided = lock.newCondition();
     private final ArrayDeque<Waiting<I, O>> queue = new ArrayDeque<>();
     private int waiting;
     private boolean running;
@@ -51,13 +54,18 @@ public final class Grouped<I, O> {
         this.work = work;
     }
 
-    /** An item and, once its group has run or failed, its answer (empty: left to its caller). */
+    /**
+     * An item, its caller's condition and, once its group has run or failed, its answer
+     * (empty: left to its caller).
+     */
     private static final class Waiting<I, O> {
         final I item;
+        final Condition woken;
         Optional<O> answer;
 
-        Waiting(I item) {
+        Waiting(I item, Condition woken) {
             this.item = item;
+            this.woken = woken;
         }
     }
 
@@ -73,7 +81,7 @@ public final class Grouped<I, O> {
 
     /** {@code item}'s answer from the group it ran in, or empty if it is left to the caller. */
     public Optional<O> run(I item) {
-        Waiting<I, O> mine = new Waiting<>(item);
+        Waiting<I, O> mine = new Waiting<>(item, lock.newCondition());
         lock.lock();
         if (waiting >= most) {
             lock.unlock();
@@ -84,7 +92,7 @@ public final class Grouped<I, O> {
             queue.add(mine);
             while (true) {
                 while (mine.answer == null && running) {
-                    decided.awaitUninterruptibly();
+                    mine.woken.awaitUninterruptibly();
                 }
                 if (mine.answer != null) {
                     return mine.answer;
@@ -106,10 +114,15 @@ public final class Grouped<I, O> {
                     lock.lock();
                     for (int i = 0; i < group.size(); i++) {
                         Optional<O> answer = answers == null ? null : answers.get(i);
-                        group.get(i).answer = answer == null ? Optional.empty() : answer;
+                        Waiting<I, O> member = group.get(i);
+                        member.answer = answer == null ? Optional.empty() : answer;
+                        member.woken.signal();
                     }
                     running = false;
-                    decided.signalAll();
+                    Waiting<I, O> next = queue.peek();
+                    if (next != null) {
+                        next.woken.signal();
+                    }
                 }
             }
         } finally {
