@@ -164,6 +164,31 @@ class ScaleOutIT {
         }
     }
 
+    /**
+     * A code whose user's lock another transaction holds (another instance checking a code of
+     * theirs) is not decided by a batch that tried the lock and did not get it: it waits, and
+     * is refused for a second as busy (not used), so the same code is accepted once the lock is
+     * free. The lock is CodeUses' advisory lock: its kind, then the user id's Java hash.
+     */
+    @Test
+    void aCodeWhoseUsersLockIsHeldElsewhereIsNotDecidedByABatch() throws Exception {
+        Enrolled user = Enrolled.create(users());
+        String code = user.nextCode();
+        Api api = first.api().token(user.identity().token());
+        String body = "{\"otp\":\"" + code + "\"}";
+        try (Connection db = database.connect(); Statement sql = db.createStatement()) {
+            db.setAutoCommit(false);
+            sql.execute("select pg_advisory_xact_lock(" + 0x53554331 + ", " + user.userId().hashCode() + ")");
+            Api.Reply whileHeld = api.post("/api/step-up/authenticate/TOTP", body);
+            assertThat(whileHeld.status()).as(whileHeld.toString()).isEqualTo(429);
+            assertThat(whileHeld.errorCode()).isEqualTo("MFA-0005");
+            db.commit();
+        }
+        Api.Reply afterwards = api.post("/api/step-up/authenticate/TOTP", body);
+        assertThat(afterwards.status()).as(afterwards.toString()).isEqualTo(200);
+        assertThat(afterwards.json().getString("result")).as(afterwards.toString()).isEqualTo("SUCCESS");
+    }
+
     private static String client(int i) {
         return "198.51.100." + (i + 1);
     }

@@ -32,12 +32,13 @@ import org.hibernate.Session;
 /**
  * Checks the TOTP codes of many users in one transaction (a group commit), on PostgreSQL:
  * while one transaction checks codes, the codes that arrive meanwhile wait, and the first of
- * them then checks them all (up to {@link #MOST_WAITING}) in the next. A transaction takes the users' locks
- * ({@link CodeUses#tryLocks}), reads their registrations after that (so no read is older than
- * the previous holder's commit), matches each code, counts the wrong ones in one statement
- * ({@link CodeFailures#recordAll}), records the step-ups' codes in one round trip
- * ({@link CodeUses#recordAll}), and writes their audit lines ({@link OtpsVerified}); each
- * request waits for the commit before its answer, so every code is counted before it is told.
+ * them then checks them all (up to {@link #MOST_WAITING}) in the next. A transaction takes the
+ * users' locks ({@link CodeUses#TRY_LOCKS}) and reads their registrations in a statement after
+ * that (so no read is older than the previous holder's commit), both in one round trip;
+ * matches each code; counts the wrong ones in one statement ({@link CodeFailures#recordAll});
+ * records the step-ups' codes in one round trip ({@link CodeUses#recordAll}); and writes their
+ * audit lines ({@link OtpsVerified}). Each request waits for the commit before its answer, so
+ * every code is counted before it is told.
  *
  * <p>It settles a wrong code, and a right one of a step-up that changes no registration row
  * (no failures to forget) under the current key. The rest comes back unsettled, for
@@ -121,9 +122,8 @@ public class CodeBatches {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public List<Optional<Verification>> checkAll(List<Attempt> attempts) {
         List<UserId> users = new ArrayList<>(new HashSet<>(attempts.stream().map(Attempt::user).toList()));
-        Set<UserId> locked = uses.tryLocks(users);
         Instant now = clock.instant();
-        Map<UserId, CodeVerifier.State> states = read(new ArrayList<>(locked), now);
+        Map<UserId, CodeVerifier.State> states = lockAndRead(users, now);
         List<Optional<Verification>> answers = new ArrayList<>();
         List<UserId> failed = new ArrayList<>();
         List<CodeUses.Use> used = new ArrayList<>();
@@ -183,22 +183,42 @@ public class CodeBatches {
         return Optional.empty();
     }
 
-    /** The TOTP registrations of {@code users}, with their recent uses and failures, read now. */
-    private Map<UserId, CodeVerifier.State> read(List<UserId> users, Instant now) {
-        Map<UserId, CodeVerifier.State> states = new HashMap<>();
-        if (users.isEmpty()) {
-            return states;
-        }
+    /**
+     * Takes the locks of those of {@code users} it can without waiting, and reads the TOTP
+     * registrations of those it took, with their recent uses and failures: two statements sent
+     * in one round trip, the read after the locks. PostgreSQL gives each statement of a
+     * transaction at read committed a snapshot of its own, taken when it starts, so the read
+     * sees every commit of a lock's previous holder (a lock is released after its transaction's
+     * commit is visible). The read covers all of {@code users} (it cannot see which locks the
+     * first statement took); the rows of users whose lock was not taken are left out.
+     */
+    private Map<UserId, CodeVerifier.State> lockAndRead(List<UserId> users, Instant now) {
         CodeFailures.Range range = failures.range(now);
         return em.unwrap(Session.class).doReturningWork(connection -> {
-            try (PreparedStatement query = connection.prepareStatement("select r.identity_id, "
+            Map<UserId, CodeVerifier.State> states = new HashMap<>();
+            try (PreparedStatement both = connection.prepareStatement(CodeUses.TRY_LOCKS + "; select r.identity_id, "
                     + CodeVerifier.stateColumns(true) + " from registration r where r.identity_id = any (?)"
                     + " and r.factor = 'TOTP'")) {
-                int index = CodeVerifier.bindState(query, 1, now, range, true);
-                query.setArray(index, CodeUses.ids(connection, users));
-                try (ResultSet rows = query.executeQuery()) {
+                int index = CodeUses.bindLocks(both, 1, users);
+                index = CodeVerifier.bindState(both, index, now, range, true);
+                both.setArray(index, CodeUses.ids(connection, users));
+                // All of the locks' rows at once: fetched in parts (a defaultRowFetchSize in the
+                // database URL), the read would start before the last locks were tried.
+                both.setFetchSize(0);
+                both.execute();
+                Set<UserId> locked;
+                try (ResultSet rows = both.getResultSet()) {
+                    locked = CodeUses.locked(rows);
+                }
+                if (!both.getMoreResults()) {
+                    throw new IllegalStateException("The read of the registrations gave no result");
+                }
+                try (ResultSet rows = both.getResultSet()) {
                     while (rows.next()) {
-                        states.put(new UserId(rows.getString(1)), CodeVerifier.state(rows, 2, true, range));
+                        UserId user = new UserId(rows.getString(1));
+                        if (locked.contains(user)) {
+                            states.put(user, CodeVerifier.state(rows, 2, true, range));
+                        }
                     }
                 }
             }

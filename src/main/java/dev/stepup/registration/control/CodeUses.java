@@ -73,6 +73,15 @@ public class CodeUses {
      */
     static final String TRY_LOCK = "pg_try_advisory_xact_lock(?, ?)";
 
+    /**
+     * On PostgreSQL, a statement that tries the locks of many users ({@link #TRY_LOCK}) without
+     * waiting, for a caller to send with statements of its own: a row per user, its id and
+     * whether the transaction now holds its lock (read by {@link #locked}). Its parameters are
+     * bound by {@link #bindLocks}.
+     */
+    static final String TRY_LOCKS = "select l.id, pg_try_advisory_xact_lock(?, l.key)"
+            + " from unnest(cast(? as varchar[]), cast(? as integer[])) as l(id, key)";
+
     @PersistenceContext
     EntityManager em;
 
@@ -144,29 +153,26 @@ public class CodeUses {
     }
 
     /**
-     * Tries the locks of {@code users} ({@link #TRY_LOCK}) in one statement, without waiting;
-     * returns the users whose lock the transaction now holds. PostgreSQL only
-     * ({@link #locksInStatements}).
+     * Binds the three parameters of {@link #TRY_LOCKS}, from {@code index} on, to the locks of
+     * {@code users}; returns the index after them.
      */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public Set<UserId> tryLocks(List<UserId> users) {
-        return work(connection -> {
-            try (PreparedStatement lock = connection.prepareStatement("select l.id, pg_try_advisory_xact_lock(?, l.key)"
-                    + " from unnest(cast(? as varchar[]), cast(? as integer[])) as l(id, key)")) {
-                lock.setInt(1, LOCK_CLASS);
-                lock.setArray(2, ids(connection, users));
-                lock.setArray(3, connection.createArrayOf("integer", users.stream().map(CodeUses::lockKey).toArray()));
-                Set<UserId> locked = new HashSet<>();
-                try (ResultSet rows = lock.executeQuery()) {
-                    while (rows.next()) {
-                        if (rows.getBoolean(2)) {
-                            locked.add(new UserId(rows.getString(1)));
-                        }
-                    }
-                }
-                return locked;
+    static int bindLocks(PreparedStatement statement, int index, List<UserId> users) throws SQLException {
+        Connection connection = statement.getConnection();
+        statement.setInt(index, LOCK_CLASS);
+        statement.setArray(index + 1, ids(connection, users));
+        statement.setArray(index + 2, connection.createArrayOf("integer", users.stream().map(CodeUses::lockKey).toArray()));
+        return index + 3;
+    }
+
+    /** The users whose locks {@link #TRY_LOCKS} took, from its {@code rows}. */
+    static Set<UserId> locked(ResultSet rows) throws SQLException {
+        Set<UserId> locked = new HashSet<>();
+        while (rows.next()) {
+            if (rows.getBoolean(2)) {
+                locked.add(new UserId(rows.getString(1)));
             }
-        });
+        }
+        return locked;
     }
 
     /**
