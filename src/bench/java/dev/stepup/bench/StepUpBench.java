@@ -692,6 +692,9 @@ public final class StepUpBench {
             self.warmUp(clients, ours);
             other.warmUp(clients, theirs);
             double[][] sums = new double[2][8];
+            // The first round is often slow for one side, whichever it is (a server still
+            // warming up, a checkpoint): the rounds after it are summed apart too.
+            double[][] warm = new double[2][8];
             for (int round = 1; round <= rounds; round++) {
                 for (int side = 0; side < 2; side++) {
                     StepUpBench bench = side == 0 ? self : other;
@@ -700,14 +703,15 @@ public final class StepUpBench {
                     Result wrong = bench.wrong(clients, PHASE, wrongUsers(users));
                     Result health = bench.health(clients, PHASE);
                     long rss = rssKb((side == 0 ? a : b).server().pid()) / 1024;
-                    sums[side][0] += valid.perSecond();
-                    sums[side][1] += wrong.perSecond();
-                    sums[side][2] += health.perSecond();
-                    sums[side][3] += valid.cpu().serverMillis();
-                    sums[side][4] += wrong.cpu().serverMillis();
-                    sums[side][5] += health.cpu().serverMillis();
-                    sums[side][6] += valid.cpu().databaseMillis();
-                    sums[side][7] += wrong.cpu().databaseMillis();
+                    double[] figures = {valid.perSecond(), wrong.perSecond(), health.perSecond(),
+                            valid.cpu().serverMillis(), wrong.cpu().serverMillis(), health.cpu().serverMillis(),
+                            valid.cpu().databaseMillis(), wrong.cpu().databaseMillis()};
+                    for (int i = 0; i < figures.length; i++) {
+                        sums[side][i] += figures[i];
+                        if (round > 1) {
+                            warm[side][i] += figures[i];
+                        }
+                    }
                     self.report.append(String.format(Locale.ROOT,
                             "| %d | %s | %.0f | %.1f | %.2f | %.2f | %.0f | %.1f | %.2f | %.2f | %.0f | %.1f | %.2f | %d |%n",
                             round, side == 0 ? "this" : "versus", valid.perSecond(), valid.p50Millis(), valid.cpu().serverMillis(),
@@ -715,14 +719,22 @@ public final class StepUpBench {
                             wrong.cpu().databaseMillis(), health.perSecond(), health.p50Millis(), health.cpu().serverMillis(), rss));
                 }
             }
-            self.report.append(String.format(Locale.ROOT, "%nThis build / versus, sums over the rounds: throughput (a) %.2f, (b) %.2f,"
-                            + " (c) %.2f; server CPU per request (a) %.2f, (b) %.2f, (c) %.2f; PostgreSQL CPU per request"
-                            + " (a) %.2f, (b) %.2f%n",
-                    sums[0][0] / sums[1][0], sums[0][1] / sums[1][1], sums[0][2] / sums[1][2],
-                    sums[0][3] / sums[1][3], sums[0][4] / sums[1][4], sums[0][5] / sums[1][5],
-                    sums[0][6] / sums[1][6], sums[0][7] / sums[1][7]));
+            self.report.append(ratios("sums over the rounds", sums));
+            if (rounds > 1) {
+                self.report.append(ratios("sums over the rounds after the first", warm));
+            }
         }
         self.write();
+    }
+
+    /** This build's figures over the other's, each of {@code sums}' eight (see {@link #versus}). */
+    private static String ratios(String over, double[][] sums) {
+        return String.format(Locale.ROOT, "%nThis build / versus, %s: throughput (a) %.2f, (b) %.2f,"
+                        + " (c) %.2f; server CPU per request (a) %.2f, (b) %.2f, (c) %.2f; PostgreSQL CPU per request"
+                        + " (a) %.2f, (b) %.2f%n", over,
+                sums[0][0] / sums[1][0], sums[0][1] / sums[1][1], sums[0][2] / sums[1][2],
+                sums[0][3] / sums[1][3], sums[0][4] / sums[1][4], sums[0][5] / sums[1][5],
+                sums[0][6] / sums[1][6], sums[0][7] / sums[1][7]);
     }
 
     /**
