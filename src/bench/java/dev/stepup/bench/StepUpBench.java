@@ -591,6 +591,8 @@ public final class StepUpBench {
         row(ours, theirs, "server CPU ms per wrong", c -> c.wrong().result().cpu().serverMillis(), "%.2f", "≤ 1.2");
         row(ours, theirs, "PostgreSQL CPU ms per wrong", c -> c.wrong().result().cpu().databaseMillis(), "%.2f", "≤ 0.6");
         row(ours, theirs, "WAL bytes per wrong, from a checkpoint", c -> c.wrong().walBytes(), "%.0f", "");
+        row(ours, theirs, "load driver CPU ms per wrong", c -> c.wrong().result().cpu().driverMillis(), "%.2f", "");
+        row(ours, theirs, "cores busy during the wrong codes, %", c -> c.wrong().result().cpu().busyPercent(), "%.0f", "");
         row(ours, theirs, "PostgreSQL blocks read outside its buffers, per valid", c -> c.valid().blocksRead(), "%.2f", "");
         row(ours, theirs, "PostgreSQL blocks read outside its buffers, per wrong", c -> c.wrong().blocksRead(), "%.2f", "");
         row(ours, theirs, "valid p50 ms", c -> c.valid().result().p50Millis(), "%.1f", "");

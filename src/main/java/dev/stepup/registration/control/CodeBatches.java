@@ -6,6 +6,7 @@ import dev.stepup.otp.control.ThrottlePolicy;
 import dev.stepup.otp.control.TotpCodes;
 import dev.stepup.otp.control.Verification;
 import dev.stepup.platform.control.Grouped;
+import dev.stepup.platform.control.RoundTrip;
 import dev.stepup.registration.entity.Factor;
 import dev.stepup.registration.entity.RegistrationStatus;
 import dev.stepup.registration.entity.StepUpFactor;
@@ -35,9 +36,9 @@ import org.hibernate.Session;
  * them then checks them all (up to {@link #MOST_WAITING}) in the next. A transaction takes the
  * users' locks ({@link CodeUses#TRY_LOCKS}) and reads their registrations in a statement after
  * that (so no read is older than the previous holder's commit), both in one round trip;
- * matches each code; counts the wrong ones in one statement ({@link CodeFailures#recordAll});
- * records the step-ups' codes in one round trip ({@link CodeUses#recordAll}); and writes their
- * audit lines ({@link OtpsVerified}). Each request waits for the commit before its answer, so
+ * matches each code; records the step-ups' codes in one round trip ({@link CodeUses#recordAll});
+ * and counts the wrong ones ({@link CodeFailures#recordAll}) and writes the audit lines (the
+ * observers of {@link OtpsVerified}) in one more. Each request waits for the commit before its answer, so
  * every code is counted before it is told.
  *
  * <p>It settles a wrong code, and a right one of a step-up that changes no registration row
@@ -148,15 +149,18 @@ public class CodeBatches {
             lines.add(new OtpsVerified.Checked(new OtpVerified(attempt.actor(), attempt.user(), attempt.purpose(),
                     StepUpFactor.TOTP, outcome), attempt.at(), attempt.sourceIp()));
         }
-        if (!failed.isEmpty() && failures.recordAll(failed, now) != failed.size()) {
-            // A registration went without its user's lock: write none, and let each be checked alone.
-            throw new IllegalStateException("Registrations changed while their users' locks were held");
-        }
         if (!used.isEmpty()) {
             uses.recordAll(used);
         }
+        RoundTrip writes = new RoundTrip();
+        RoundTrip.Count counted = failed.isEmpty() ? null : failures.recordAll(failed, now, writes);
         if (!lines.isEmpty()) {
-            verified.fire(new OtpsVerified(lines));
+            verified.fire(new OtpsVerified(lines, writes));
+        }
+        em.unwrap(Session.class).doWork(writes::run);
+        if (counted != null && counted.rows() != failed.size()) {
+            // A registration went without its user's lock: keep nothing, and let each be checked alone.
+            throw new IllegalStateException("Registrations changed while their users' locks were held");
         }
         return answers;
     }

@@ -2,6 +2,7 @@ package dev.stepup.registration.control;
 
 import dev.stepup.identity.entity.UserId;
 import dev.stepup.platform.control.HousekeepingDue;
+import dev.stepup.platform.control.RoundTrip;
 import dev.stepup.registration.entity.Factor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -142,22 +143,20 @@ public class CodeFailures {
 
     /**
      * Counts a failure at {@code at} for each of {@code users}, whose locks the caller holds and
-     * whose registrations it read after taking them: adds one to each user's row of the bucket
-     * of {@code at}, or inserts it. Returns how many users had a TOTP registration to count for.
+     * whose registrations it read after taking them, in {@code trip}, which the caller runs in
+     * its transaction: adds one to each user's row of the bucket of {@code at}, or inserts it.
+     * Its count, once run, is how many users had a TOTP registration to count for.
      */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public int recordAll(List<UserId> users, Instant at) {
-        return em.unwrap(Session.class).doReturningWork(connection -> {
-            try (PreparedStatement count = connection.prepareStatement("merge into code_failure f using"
-                    + " (select cast(? as bigint) as bucket, r.identity_id, cast(? as timestamp with time zone) as at"
-                    + " from registration r where r.identity_id = any (?) and r.factor = 'TOTP') s"
-                    + " on f.bucket = s.bucket and f.identity_id = s.identity_id" + COUNT_UP)) {
-                count.setLong(1, CodeUses.bucket(at));
-                count.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-                count.setArray(3, CodeUses.ids(connection, users));
-                return count.executeUpdate();
-            }
-        });
+    public RoundTrip.Count recordAll(List<UserId> users, Instant at, RoundTrip trip) {
+        return trip.add("merge into code_failure f using"
+                + " (select cast(? as bigint) as bucket, r.identity_id, cast(? as timestamp with time zone) as at"
+                + " from registration r where r.identity_id = any (?) and r.factor = 'TOTP') s"
+                + " on f.bucket = s.bucket and f.identity_id = s.identity_id" + COUNT_UP, (count, index) -> {
+                    count.setLong(index, CodeUses.bucket(at));
+                    count.setObject(index + 1, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+                    count.setArray(index + 2, CodeUses.ids(count.getConnection(), users));
+                    return index + 3;
+                });
     }
 
     /**

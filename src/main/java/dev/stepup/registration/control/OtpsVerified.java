@@ -1,5 +1,6 @@
 package dev.stepup.registration.control;
 
+import dev.stepup.platform.control.RoundTrip;
 import java.time.Instant;
 import java.util.List;
 
@@ -7,9 +8,10 @@ import java.util.List;
  * Fired instead of {@link OtpVerified} for checks decided together, in the transaction that
  * counted them ({@link CodeBatches}): each with the time and the client address of the
  * request it came in, which the thread that fires it does not serve. The audit trail and the
- * metrics observe it.
+ * metrics observe it. An observer that writes adds its statements to {@code writes}, which the
+ * batch sends with its own count of the failures, in one round trip, after the event.
  */
-public record OtpsVerified(List<Checked> checks) {
+public record OtpsVerified(List<Checked> checks, RoundTrip writes) {
 
     public record Checked(OtpVerified verified, Instant at, String sourceIp) {
     }
