@@ -36,9 +36,9 @@ import org.hibernate.Session;
  * them then checks them all (up to {@link #MOST_WAITING}) in the next. A transaction takes the
  * users' locks ({@link CodeUses#TRY_LOCKS}) and reads their registrations in a statement after
  * that (so no read is older than the previous holder's commit), both in one round trip;
- * matches each code; records the step-ups' codes in one round trip ({@link CodeUses#recordAll});
- * and counts the wrong ones ({@link CodeFailures#recordAll}) and writes the audit lines (the
- * observers of {@link OtpsVerified}) in one more. Each request waits for the commit before its answer, so
+ * matches each code; and in one more round trip records the step-ups' codes
+ * ({@link CodeUses#recordAll}), counts the wrong ones ({@link CodeFailures#recordAll}) and
+ * writes the audit lines (the observers of {@link OtpsVerified}). Each request waits for the commit before its answer, so
  * every code is counted before it is told.
  *
  * <p>It settles a wrong code, and a right one of a step-up that changes no registration row
@@ -149,10 +149,10 @@ public class CodeBatches {
             lines.add(new OtpsVerified.Checked(new OtpVerified(attempt.actor(), attempt.user(), attempt.purpose(),
                     StepUpFactor.TOTP, outcome), attempt.at(), attempt.sourceIp()));
         }
-        if (!used.isEmpty()) {
-            uses.recordAll(used);
-        }
         RoundTrip writes = new RoundTrip();
+        if (!used.isEmpty()) {
+            uses.recordAll(used, writes);
+        }
         RoundTrip.Count counted = failed.isEmpty() ? null : failures.recordAll(failed, now, writes);
         if (!lines.isEmpty()) {
             verified.fire(new OtpsVerified(lines, writes));

@@ -5,6 +5,7 @@ import dev.stepup.identity.entity.UserId;
 import dev.stepup.otp.control.TotpParameters;
 import dev.stepup.platform.control.Database;
 import dev.stepup.platform.control.HousekeepingDue;
+import dev.stepup.platform.control.RoundTrip;
 import dev.stepup.registration.entity.Factor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -246,7 +247,18 @@ public class CodeUses {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(UserId user, long step, Instant at, String credential) {
-        recordAll(List.of(new Use(user, step, at, credential)));
+        work(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "insert into code_use (bucket, identity_id, step, used_at, credential) values (?, ?, ?, ?, ?)")) {
+                insert.setLong(1, bucket(at));
+                insert.setString(2, user.value());
+                insert.setLong(3, step);
+                insert.setObject(4, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+                insert.setString(5, credential);
+                insert.executeUpdate();
+            }
+            return null;
+        });
     }
 
     /** A use of a code of {@code user}'s, of time step {@code step}, at {@code at}, for the credential {@code credential}. */
@@ -254,26 +266,26 @@ public class CodeUses {
     }
 
     /**
-     * Records {@code uses} as {@link #record} does, in one round trip. The caller holds the
-     * users' locks and read, after taking them, that no code of the step or later was used.
+     * Records {@code uses} as {@link #record} does, in one statement of {@code trip}, which the
+     * caller runs in its transaction (PostgreSQL). The caller holds the users' locks and read,
+     * after taking them, that no code of the step or later was used.
      */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void recordAll(List<Use> uses) {
-        work(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "insert into code_use (bucket, identity_id, step, used_at, credential) values (?, ?, ?, ?, ?)")) {
-                for (Use use : uses) {
-                    insert.setLong(1, bucket(use.at()));
-                    insert.setString(2, use.user().value());
-                    insert.setLong(3, use.step());
-                    insert.setObject(4, OffsetDateTime.ofInstant(use.at(), ZoneOffset.UTC));
-                    insert.setString(5, use.credential());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-            return null;
-        });
+    public void recordAll(List<Use> uses, RoundTrip trip) {
+        trip.add("insert into code_use (bucket, identity_id, step, used_at, credential)"
+                + " select b, i, s, cast(u as timestamp with time zone), c from unnest(cast(? as bigint[]),"
+                + " cast(? as varchar[]), cast(? as bigint[]), cast(? as varchar[]), cast(? as varchar[])) as l (b, i, s, u, c)",
+                (insert, index) -> {
+                    Connection connection = insert.getConnection();
+                    insert.setArray(index, connection.createArrayOf("bigint",
+                            uses.stream().map(use -> bucket(use.at())).toArray()));
+                    insert.setArray(index + 1, connection.createArrayOf("varchar",
+                            uses.stream().map(use -> use.user().value()).toArray()));
+                    insert.setArray(index + 2, connection.createArrayOf("bigint", uses.stream().map(Use::step).toArray()));
+                    insert.setArray(index + 3, connection.createArrayOf("varchar",
+                            uses.stream().map(use -> use.at().toString()).toArray()));
+                    insert.setArray(index + 4, connection.createArrayOf("varchar", uses.stream().map(Use::credential).toArray()));
+                    return index + 5;
+                });
     }
 
     /**
