@@ -11,7 +11,9 @@ import java.util.stream.Collectors;
  * Statements of several owners sent to the database together, in one round trip, in the order
  * they were added: each owner adds its own SQL and binds its own parameters, and whoever
  * gathered them runs them in its transaction. Each statement's update count is read once they
- * have run. PostgreSQL only (several statements in one prepared statement).
+ * have run. PostgreSQL only (several statements in one prepared statement). A round trip runs
+ * once: a statement added after, or a second run, is refused, so that no statement is lost or
+ * sent twice.
  */
 public final class RoundTrip {
 
@@ -38,9 +40,13 @@ public final class RoundTrip {
     }
 
     private final List<Part> parts = new ArrayList<>();
+    private boolean ran;
 
     /** Adds a statement that returns no rows (an insert, an update, a merge). */
     public Count add(String sql, Binder binder) {
+        if (ran) {
+            throw new IllegalStateException("A statement added to a round trip that has run: " + sql);
+        }
         Count count = new Count();
         parts.add(new Part(sql, binder, count));
         return count;
@@ -48,6 +54,10 @@ public final class RoundTrip {
 
     /** Runs the statements added, if any, on {@code connection}, and fills their counts. */
     public void run(Connection connection) throws SQLException {
+        if (ran) {
+            throw new IllegalStateException("A round trip runs once");
+        }
+        ran = true;
         if (parts.isEmpty()) {
             return;
         }

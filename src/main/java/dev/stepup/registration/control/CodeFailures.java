@@ -142,11 +142,13 @@ public class CodeFailures {
     }
 
     /**
-     * Counts a failure at {@code at} for each of {@code users}, whose locks the caller holds and
-     * whose registrations it read after taking them, in {@code trip}, which the caller runs in
-     * its transaction: adds one to each user's row of the bucket of {@code at}, or inserts it.
-     * Its count, once run, is how many users had a TOTP registration to count for.
+     * Adds to {@code trip}, which the caller runs in its transaction, the count of a failure at
+     * {@code at} for each of {@code users}, whose locks the caller holds and whose
+     * registrations it read after taking them: one added to each user's row of the bucket of
+     * {@code at}, or the row inserted. Its count, once run, is how many users had a TOTP
+     * registration to count for.
      */
+    @Transactional(Transactional.TxType.MANDATORY)
     public RoundTrip.Count recordAll(List<UserId> users, Instant at, RoundTrip trip) {
         return trip.add("merge into code_failure f using"
                 + " (select cast(? as bigint) as bucket, r.identity_id, cast(? as timestamp with time zone) as at"

@@ -266,10 +266,11 @@ public class CodeUses {
     }
 
     /**
-     * Records {@code uses} as {@link #record} does, in one statement of {@code trip}, which the
-     * caller runs in its transaction (PostgreSQL). The caller holds the users' locks and read,
-     * after taking them, that no code of the step or later was used.
+     * Adds to {@code trip}, which the caller runs in its transaction (PostgreSQL), one statement
+     * that records {@code uses} as {@link #record} does. The caller holds the users' locks and
+     * read, after taking them, that no code of the step or later was used.
      */
+    @Transactional(Transactional.TxType.MANDATORY)
     public void recordAll(List<Use> uses, RoundTrip trip) {
         trip.add("insert into code_use (bucket, identity_id, step, used_at, credential)"
                 + " select b, i, s, cast(u as timestamp with time zone), c from unnest(cast(? as bigint[]),"
@@ -278,8 +279,7 @@ public class CodeUses {
                     Connection connection = insert.getConnection();
                     insert.setArray(index, connection.createArrayOf("bigint",
                             uses.stream().map(use -> bucket(use.at())).toArray()));
-                    insert.setArray(index + 1, connection.createArrayOf("varchar",
-                            uses.stream().map(use -> use.user().value()).toArray()));
+                    insert.setArray(index + 1, ids(connection, uses.stream().map(Use::user).toList()));
                     insert.setArray(index + 2, connection.createArrayOf("bigint", uses.stream().map(Use::step).toArray()));
                     insert.setArray(index + 3, connection.createArrayOf("varchar",
                             uses.stream().map(use -> use.at().toString()).toArray()));
