@@ -36,10 +36,10 @@ import org.hibernate.Session;
  * them then checks them all (up to {@link #MOST_WAITING}) in the next. A transaction takes the
  * users' locks ({@link CodeUses#TRY_LOCKS}) and reads their registrations in a statement after
  * that (so no read is older than the previous holder's commit), both in one round trip;
- * matches each code; and in one more round trip records the step-ups' codes
- * ({@link CodeUses#recordAll}), counts the wrong ones ({@link CodeFailures#recordAll}) and
- * writes the audit lines (the observers of {@link OtpsVerified}). Each request waits for the commit before its answer, so
- * every code is counted before it is told.
+ * matches each code; and in one more round trip ({@link RoundTrip}) records the step-ups'
+ * codes ({@link CodeUses#recordAll}), counts the wrong ones ({@link CodeFailures#recordAll})
+ * and writes the audit lines (the observers of {@link OtpsVerified}). Each request waits for
+ * the commit before its answer, so every code is counted before it is told.
  *
  * <p>It settles a wrong code, and a right one of a step-up that changes no registration row
  * (no failures to forget) under the current key. The rest comes back unsettled, for
