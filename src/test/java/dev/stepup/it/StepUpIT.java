@@ -2,6 +2,8 @@ package dev.stepup.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
@@ -49,6 +51,38 @@ class StepUpIT {
         assertThat(factor.errorCode()).isEqualTo("MFA-0001");
         assertThat(RegistrationRows.shared().failures(user.userId())).as("failures counted for malformed codes").isZero();
         assertThat(user.stepUp().json().getString("result")).isEqualTo("SUCCESS");
+    }
+
+    /**
+     * On PostgreSQL a step-up's API token is read with its code, by the batch that checks the
+     * code (CallerAuthentication leaves it pending): a replaced token, or one whose identity is
+     * no longer active, is refused at once, before its code is checked (no failure counted, no
+     * audit line), a body it cannot read included; the new token steps up.
+     */
+    @Test
+    void aStepUpsTokenIsCheckedWithItsCodeAndRefusedAtOnceOnceReplacedOrItsUserDisabled() throws Exception {
+        Enrolled user = Enrolled.create(users);
+        String wrong = "{\"otp\":\"" + user.totp().wrongCode() + "\"}";
+        Api.Reply replaced = users.admin().post("/api/users/" + user.userId() + "/tokens", null);
+        assertThat(replaced.status()).as(replaced.toString()).isEqualTo(200);
+        Api old = api.token(user.identity().token());
+        Api fresh = api.token(replaced.string("token"));
+
+        old.post("/api/step-up/authenticate/TOTP", wrong).assertError(401, "AU-0000");
+        old.post("/api/step-up/authenticate/TOTP", "not json").assertError(401, "AU-0000");
+        assertThat(RegistrationRows.shared().failures(user.userId())).as("failures counted for a refused token").isZero();
+        assertThat(AuditLines.of(users, user.userId(), "STEP_UP")).as("audited for a refused token").isEmpty();
+
+        assertThat(fresh.post("/api/step-up/authenticate/TOTP", wrong).json().getString("result")).isEqualTo("FAILED");
+        fresh.post("/api/step-up/authenticate/TOTP", "not json").assertError(400, "REQ-0001");
+        try (Connection db = TestDatabase.connect(); PreparedStatement disable = db.prepareStatement(
+                "update identity set status = 'disabled' where id = ?")) {
+            disable.setString(1, user.userId());
+            assertThat(disable.executeUpdate()).isEqualTo(1);
+        }
+        fresh.post("/api/step-up/authenticate/TOTP", "{\"otp\":\"" + user.nextCode() + "\"}").assertError(401, "AU-0000");
+        assertThat(RegistrationRows.shared().failures(user.userId())).isEqualTo(1);
+        assertThat(AuditLines.of(users, user.userId(), "STEP_UP")).containsExactly("STEP_UP FAILED");
     }
 
     @Test

@@ -22,6 +22,15 @@ import java.util.logging.Logger;
  * {@link Caller#ATTRIBUTE}, and the module hands it to the container with its roles as groups.
  * It never answers by itself: refused or missing credentials leave the request anonymous,
  * and the role check of each resource method answers {@code 401 AU-0000}.
+ *
+ * <p>One request's API token is not read here: a step-up with a TOTP code
+ * ({@code POST /api/step-up/authenticate/TOTP}). Its token is kept as the request attribute
+ * {@link Caller#PENDING_TOKEN_ATTRIBUTE}: on PostgreSQL the batch that checks the code reads
+ * it in the round trip that takes the users' locks, so the request makes no read of its own
+ * before ({@code src/site/performance.md}, seventeenth round); elsewhere the step-up reads it
+ * on its own ({@link #settle}) before anything else. Only a method marked
+ * {@link CheckedWithCode} takes such a request as it is; for any other, the role check reads
+ * the token first.
  */
 @ApplicationScoped
 public class CallerAuthentication {
@@ -40,6 +49,9 @@ public class CallerAuthentication {
     @Inject
     Transport transport;
 
+    /** The path, after the context path, whose API tokens the step-up's batch reads. */
+    static final String STEP_UP_PATH = "/api/step-up/authenticate/TOTP";
+
     /** The caller {@code request} names with a credential that holds; empty for anonymous. */
     public Optional<Caller> authenticate(HttpServletRequest request) {
         if (AmbiguousCredentials.isAmbiguous(request.getHeaders("Authorization"))) {
@@ -52,6 +64,9 @@ public class CallerAuthentication {
             if (session == null) {
                 return Optional.empty();
             }
+        }
+        if (session == null && pendsToken(request, header.strip())) {
+            return Optional.empty();
         }
         Optional<Caller> caller;
         try {
@@ -71,6 +86,64 @@ public class CallerAuthentication {
             request.setAttribute(BrowserSessions.CSRF_ATTRIBUTE, BrowserSessions.csrfToken(session));
         }
         return caller;
+    }
+
+    /**
+     * Whether {@code request}, whose {@code Authorization} is {@code header}, is a step-up with
+     * a TOTP code and an API token that the batch checking the code will read: if so, the
+     * token is kept for it as {@link Caller#PENDING_TOKEN_ATTRIBUTE}.
+     */
+    private boolean pendsToken(HttpServletRequest request, String header) {
+        if (!"POST".equals(request.getMethod()) || !header.regionMatches(true, 0, "TOKEN ", 0, "TOKEN ".length())
+                || !(request.getContextPath() + STEP_UP_PATH).equals(request.getRequestURI())) {
+            return false;
+        }
+        String token = header.substring("TOKEN ".length()).strip();
+        if (!ApiTokens.isWellFormed(token)) {
+            return false;
+        }
+        request.setAttribute(Caller.PENDING_TOKEN_ATTRIBUTE, token);
+        return true;
+    }
+
+    /**
+     * Checks the API token pending on {@code request} ({@link Caller#PENDING_TOKEN_ATTRIBUTE})
+     * as for any other request, and keeps the caller it names, or marks the request refused;
+     * empty if it names none or none was pending.
+     */
+    public Optional<Caller> settle(HttpServletRequest request) {
+        if (!(request.getAttribute(Caller.PENDING_TOKEN_ATTRIBUTE) instanceof String token)) {
+            return Optional.empty();
+        }
+        request.removeAttribute(Caller.PENDING_TOKEN_ATTRIBUTE);
+        Optional<Caller> caller;
+        try {
+            caller = authenticate("TOKEN " + token);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Authentication failed with an error; the request stays anonymous", e);
+            caller = Optional.empty();
+        }
+        caller.ifPresentOrElse(found -> request.setAttribute(Caller.ATTRIBUTE, found),
+                () -> request.setAttribute(Caller.REFUSED_ATTRIBUTE, Boolean.TRUE));
+        return caller;
+    }
+
+    /**
+     * Keeps as {@code request}'s caller the identity that its pending API token named when a
+     * batch read it ({@code found}), and writes the token's last use if due.
+     */
+    public Caller accept(HttpServletRequest request, ApiTokens.Authenticated found) {
+        request.removeAttribute(Caller.PENDING_TOKEN_ATTRIBUTE);
+        Caller caller = Caller.byToken(found.id(), found.username(), found.roles(), found.tokenHash());
+        request.setAttribute(Caller.ATTRIBUTE, caller);
+        tokens.noteUse(found);
+        return caller;
+    }
+
+    /** Marks {@code request}, whose pending API token a batch refused, as refused. */
+    public void refuse(HttpServletRequest request) {
+        request.removeAttribute(Caller.PENDING_TOKEN_ATTRIBUTE);
+        request.setAttribute(Caller.REFUSED_ATTRIBUTE, Boolean.TRUE);
     }
 
     /**

@@ -7,6 +7,7 @@ import jakarta.annotation.Priority;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -15,6 +16,8 @@ import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.FeatureContext;
 import jakarta.ws.rs.ext.Provider;
 import java.lang.reflect.AnnotatedElement;
+import java.util.Arrays;
+import java.util.Set;
 
 /**
  * Enforces {@code @PermitAll}, {@code @RolesAllowed} and {@code @DenyAll} on every JAX-RS
@@ -33,7 +36,8 @@ public class RoleCheck implements DynamicFeature {
         if (rule == null) {
             rule = rule(resource.getResourceClass());
         }
-        context.register(new Check(rule == null ? Rule.DENY : rule), Priorities.AUTHORIZATION);
+        context.register(new Check(rule == null ? Rule.DENY : rule,
+                resource.getResourceMethod().isAnnotationPresent(CheckedWithCode.class)), Priorities.AUTHORIZATION);
     }
 
     private static Rule rule(AnnotatedElement element) {
@@ -51,19 +55,42 @@ public class RoleCheck implements DynamicFeature {
     record Rule(String[] roles) {
         static final Rule PERMIT = new Rule(null);
         static final Rule DENY = new Rule(new String[0]);
+    }
 
-        boolean names(String role) {
-            return java.util.Arrays.asList(roles).contains(role);
+    /**
+     * Answers {@code 401 AU-0000} without a {@code caller}, {@code 403 AU-0403} for one that
+     * {@code roles} do not admit: {@code "**"} admits any caller but a {@code StepUpVerifier},
+     * whom only {@code roles} naming that role admit.
+     */
+    static void require(Caller caller, String... roles) {
+        if (caller == null) {
+            throw ApiException.unauthenticated();
         }
+        if (!admits(caller.roles(), roles)) {
+            throw ApiException.forbidden();
+        }
+    }
+
+    /** Whether {@code roles} admit a caller of the effective roles {@code held}, as {@link #require} says. */
+    static boolean admits(Set<String> held, String... roles) {
+        boolean any = false;
+        for (String role : roles) {
+            any |= Role.ANY_AUTHENTICATED.equals(role) || held.contains(role);
+        }
+        // A verifier's token opens the verifier endpoints and nothing else, not even what any
+        // authenticated caller may do.
+        return any && (!held.contains(Role.STEP_UP_VERIFIER) || Arrays.asList(roles).contains(Role.STEP_UP_VERIFIER));
     }
 
     @Priority(Priorities.AUTHORIZATION)
     static final class Check implements ContainerRequestFilter {
 
         private final Rule rule;
+        private final boolean checkedWithCode;
 
-        Check(Rule rule) {
+        Check(Rule rule, boolean checkedWithCode) {
             this.rule = rule;
+            this.checkedWithCode = checkedWithCode;
         }
 
         @Override
@@ -73,14 +100,13 @@ public class RoleCheck implements DynamicFeature {
                 return;
             }
             Caller caller = (Caller) request.getProperty(Caller.ATTRIBUTE);
-            if (caller == null) {
-                throw ApiException.unauthenticated();
+            if (caller == null && request.getProperty(Caller.PENDING_TOKEN_ATTRIBUTE) != null) {
+                if (checkedWithCode) {
+                    return; // the method checks the token, and this rule, itself
+                }
+                caller = CDI.current().select(CurrentCaller.class).get().settle().orElse(null);
             }
-            if (!caller.hasAnyRole(rule.roles()) || caller.hasRole(Role.STEP_UP_VERIFIER) && !rule.names(Role.STEP_UP_VERIFIER)) {
-                // A verifier's token opens the verifier endpoints and nothing else, not even
-                // what any authenticated caller may do.
-                throw ApiException.forbidden();
-            }
+            require(caller, rule.roles());
         }
     }
 }

@@ -19,6 +19,12 @@ public record Caller(UserId id, String name, Set<String> roles, Scheme scheme, C
 
     public static final String ATTRIBUTE = "dev.stepup.caller";
 
+    /**
+     * The API token of a request whose check the authentication left to the step-up that reads
+     * it with the code ({@code CallerAuthentication}); removed once the token is checked.
+     */
+    public static final String PENDING_TOKEN_ATTRIBUTE = "dev.stepup.caller.pending.token";
+
     /** Set when credentials were presented but refused. */
     public static final String REFUSED_ATTRIBUTE = "dev.stepup.caller.refused";
 

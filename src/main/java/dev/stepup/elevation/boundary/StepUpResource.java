@@ -1,5 +1,6 @@
 package dev.stepup.elevation.boundary;
 
+import dev.stepup.authentication.boundary.CheckedWithCode;
 import dev.stepup.authentication.boundary.CurrentCaller;
 import dev.stepup.authentication.control.Caller;
 import dev.stepup.configuration.control.Configurations;
@@ -14,7 +15,9 @@ import dev.stepup.otp.control.Verification;
 import dev.stepup.platform.boundary.ApiException;
 import dev.stepup.platform.boundary.RequestBodies;
 import dev.stepup.platform.boundary.Responses;
+import dev.stepup.platform.control.Secrets;
 import dev.stepup.registration.boundary.VerificationAnswers;
+import dev.stepup.registration.control.CodeBatches;
 import dev.stepup.registration.control.Registrations;
 import dev.stepup.registration.entity.Factor;
 import dev.stepup.registration.entity.RegistrationStatus;
@@ -89,17 +92,54 @@ public class StepUpResource {
     @POST
     @Path("authenticate/{factor}")
     @RolesAllowed(Role.ANY_AUTHENTICATED)
+    @CheckedWithCode
     @Consumes(MediaType.APPLICATION_JSON)
     public Response authenticate(@PathParam("factor") StepUpFactor factor, String body) {
-        Caller me = caller.get();
-        StepUpRequest stepUp = bodies.read(body, StepUpRequest.class);
-        StepUpOutcome outcome = stepUps.authenticate(me, factor, stepUp.otp());
+        Optional<String> token = caller.pendingToken();
+        StepUpOutcome outcome;
+        if (token.isPresent() && factor == StepUpFactor.TOTP) {
+            outcome = authenticateByToken(token.get(), body);
+        } else {
+            Caller me = caller.require(Role.ANY_AUTHENTICATED);
+            outcome = stepUps.authenticate(me, factor, bodies.read(body, StepUpRequest.class).otp());
+        }
         if (outcome instanceof StepUpOutcome.Succeeded succeeded) {
             request.setAttribute(CompletionCookieFilter.ATTRIBUTE,
                     new CompletionCookieFilter.Issued(succeeded.completion(), stepUps.completionMaxAgeSeconds()));
             return Response.ok(SUCCESS).build();
         }
         return failed(((StepUpOutcome.NotAccepted) outcome).verification(), FAILED);
+    }
+
+    /**
+     * A step-up with a TOTP code whose caller's API token the authentication left pending: the
+     * batch that checks the code reads the token too ({@link StepUps#authenticateByToken}). A
+     * request the batch does not check (a body or code it cannot read, no batch) has its token
+     * checked on its own first, so that it is refused as unauthenticated before its body is.
+     */
+    private StepUpOutcome authenticateByToken(String token, String body) {
+        StepUpRequest stepUp;
+        try {
+            stepUp = bodies.read(body, StepUpRequest.class);
+        } catch (RuntimeException unreadable) {
+            caller.require(Role.ANY_AUTHENTICATED);
+            throw unreadable;
+        }
+        Optional<CodeBatches.Answer> answer = stepUps.authenticateByToken(Secrets.sha256(token),
+                roles -> CurrentCaller.admits(roles, Role.ANY_AUTHENTICATED), stepUp.otp());
+        if (answer.isEmpty()) {
+            return stepUps.authenticate(caller.require(Role.ANY_AUTHENTICATED), StepUpFactor.TOTP, stepUp.otp());
+        }
+        if (answer.get() instanceof CodeBatches.Answer.Forbidden forbidden) {
+            caller.accept(forbidden.caller(), Role.ANY_AUTHENTICATED);
+            throw new IllegalStateException("A batch refused a caller whom the role check admits");
+        }
+        if (!(answer.get() instanceof CodeBatches.Answer.Checked checked)) {
+            throw caller.refuse();
+        }
+        Caller me = caller.accept(checked.caller(), Role.ANY_AUTHENTICATED);
+        return checked.verification().map(result -> stepUps.outcome(me, StepUpFactor.TOTP, result))
+                .orElseGet(() -> stepUps.authenticate(me, StepUpFactor.TOTP, stepUp.otp()));
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.stepup.configuration.control.Configurations;
 import dev.stepup.configuration.control.StepUpConfiguration;
 import dev.stepup.identity.entity.UserId;
 import dev.stepup.otp.control.Verification;
+import dev.stepup.registration.control.CodeBatches;
 import dev.stepup.registration.control.CodeVerifier;
 import dev.stepup.registration.control.Purpose;
 import dev.stepup.registration.entity.StepUpFactor;
@@ -13,6 +14,8 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Step-ups: a caller's own (its credential's window opens and a completion ID is made), a
@@ -43,8 +46,23 @@ public class StepUps {
      * transaction, on PostgreSQL usually the one of a batch of step-ups ({@code CodeBatches}).
      */
     public StepUpOutcome authenticate(Caller caller, StepUpFactor factor, String code) {
-        Verification result = verifier.verify(caller.id(), caller.id(), factor, Purpose.STEP_UP, code,
-                caller.credential().key());
+        return outcome(caller, factor, verifier.verify(caller.id(), caller.id(), factor, Purpose.STEP_UP, code,
+                caller.credential().key()));
+    }
+
+    /**
+     * The caller that the API token of {@code tokenHash} names steps up with a TOTP code of
+     * its own, if {@code admits} its roles: checked in a batch that reads the token with the
+     * code's state ({@code CodeBatches}), whose answer says whom the token named. Empty if no
+     * batch checked it: the caller's token is then to be checked on its own, and the code by
+     * {@link #authenticate}. A code the batch answered is to be made an outcome by {@link #outcome}.
+     */
+    public Optional<CodeBatches.Answer> authenticateByToken(String tokenHash, Predicate<Set<String>> admits, String code) {
+        return verifier.verifyByToken(tokenHash, admits, code);
+    }
+
+    /** What the check of a code of the caller's own came to: a right code opens its window and makes a completion ID. */
+    public StepUpOutcome outcome(Caller caller, StepUpFactor factor, Verification result) {
         if (!(result instanceof Verification.Accepted)) {
             return new StepUpOutcome.NotAccepted(result);
         }

@@ -114,10 +114,10 @@ public class ApiTokens {
     }
 
     /**
-     * An active identity as its token found it: its id, name and granted roles, and the stored
-     * hash of the token (which names the credential).
+     * An active identity as its token found it: its id, name and granted roles, the stored
+     * hash of the token (which names the credential) and the token's last use as read.
      */
-    public record Authenticated(UserId id, String username, Set<String> roles, String tokenHash) {
+    public record Authenticated(UserId id, String username, Set<String> roles, String tokenHash, Instant lastUsedAt) {
     }
 
     /**
@@ -128,64 +128,101 @@ public class ApiTokens {
      * written, at most once an hour, in a transaction of its own.
      */
     public Optional<Authenticated> authenticate(String token) {
-        if (token == null || token.isBlank() || token.length() > 100) {
+        if (!isWellFormed(token)) {
             return Optional.empty();
         }
-        Instant now = clock.instant();
         String hash = Secrets.sha256(token);
         Optional<Found> found = lookups.run(hash).orElseGet(() -> find(List.of(hash)).get(0).orElseThrow());
-        if (found.isEmpty() || !found.get().active() || ApiToken.isExpired(found.get().lastUsedAt(), found.get().expirationDays(), now)) {
+        Optional<Authenticated> identity = check(hash, found.orElse(null), clock.instant());
+        identity.ifPresent(this::noteUse);
+        return identity;
+    }
+
+    /** Whether {@code token} may be a token at all (its hash is worth looking up). */
+    public static boolean isWellFormed(String token) {
+        return token != null && !token.isBlank() && token.length() <= 100;
+    }
+
+    /**
+     * The active identity that the token of {@code hash}, as {@link #READ} found it ({@code found};
+     * null: no such token), authenticates at {@code now}: empty if the token is unknown or
+     * expired, or its identity not active.
+     */
+    public static Optional<Authenticated> check(String hash, Found found, Instant now) {
+        if (found == null || !found.active() || ApiToken.isExpired(found.lastUsedAt(), found.expirationDays(), now)) {
             return Optional.empty();
         }
-        Found identity = found.get();
+        return Optional.of(new Authenticated(found.id(), found.username(), Set.copyOf(found.roles()), hash,
+                found.lastUsedAt()));
+    }
+
+    /**
+     * Writes the last use of {@code identity}'s token if the one read is older than
+     * {@link #LAST_USE_RESOLUTION}, in a transaction of its own; a failure is logged, not
+     * thrown (the token is valid, and the next request tries again).
+     */
+    public void noteUse(Authenticated identity) {
+        Instant now = clock.instant();
         if (identity.lastUsedAt().plus(LAST_USE_RESOLUTION).isBefore(now)) {
             try {
                 self.recordUse(identity.id(), now);
             } catch (RuntimeException e) {
-                // The token is valid; a failed bookkeeping write must not refuse the request.
-                // The next request tries again.
                 LOG.log(Level.WARNING, "Could not record an API token's last use", e);
             }
         }
-        return Optional.of(new Authenticated(identity.id(), identity.username(), Set.copyOf(identity.roles()), hash));
     }
 
     /**
      * A token's row as read: its last use and lifetime, and its identity with the identity's
      * roles (filled while the rows are read, not changed after).
      */
-    private record Found(Instant lastUsedAt, int expirationDays, UserId id, String username, boolean active,
-                         Set<String> roles) {
+    public record Found(Instant lastUsedAt, int expirationDays, UserId id, String username, boolean active,
+                        Set<String> roles) {
     }
 
     /**
-     * The tokens of the hashes {@code hashes}, each with its identity and the identity's roles,
-     * in one statement (a row per role): for each hash in order, what was found (empty: no such
-     * token). Each answer is present: the group's work settles every item.
+     * The tokens whose hashes are in an array parameter, each with its identity and the
+     * identity's roles (a row per role), for {@link #read}: a statement of its own, or one of
+     * a caller's round trip (the batches of step-up codes read the tokens of their requests).
+     */
+    public static final String READ = "select t.token_hash, t.last_used_at, t.expiration_days, i.id, i.username,"
+            + " i.status, r.role from api_token t join identity i on i.id = t.identity_id"
+            + " left join identity_role r on r.identity_id = i.id where t.token_hash = any (?)";
+
+    /** The ids of the identities whose tokens' hashes are in an array parameter (a query for a caller's statement). */
+    public static final String OWNERS = "select t.identity_id from api_token t where t.token_hash = any (?)";
+
+    /** The tokens that {@link #READ} found in {@code rows}, by hash. */
+    public static Map<String, Found> read(ResultSet rows) throws SQLException {
+        Map<String, Found> found = new HashMap<>();
+        while (rows.next()) {
+            String hash = rows.getString(1);
+            Found token = found.get(hash);
+            if (token == null) {
+                // getTimestamp, not getObject(.., OffsetDateTime.class): Payara's wrapper calls the latter by reflection.
+                token = new Found(rows.getTimestamp(2).toInstant(), rows.getInt(3), new UserId(rows.getString(4)),
+                        rows.getString(5), IdentityStatus.active.name().equals(rows.getString(6)), new HashSet<>());
+                found.put(hash, token);
+            }
+            String role = rows.getString(7);
+            if (role != null) {
+                token.roles().add(role);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The tokens of the hashes {@code hashes} ({@link #READ}): for each hash in order, what was
+     * found (empty: no such token). Each answer is present: the group's work settles every item.
      */
     private List<Optional<Optional<Found>>> find(List<String> hashes) {
-        Map<String, Found> found = new HashMap<>();
+        Map<String, Found> found;
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement("select t.token_hash, t.last_used_at,"
-                     + " t.expiration_days, i.id, i.username, i.status, r.role from api_token t"
-                     + " join identity i on i.id = t.identity_id left join identity_role r on r.identity_id = i.id"
-                     + " where t.token_hash = any (?)")) {
+             PreparedStatement query = connection.prepareStatement(READ)) {
             query.setArray(1, connection.createArrayOf("varchar", hashes.toArray()));
             try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    String hash = rows.getString(1);
-                    Found token = found.get(hash);
-                    if (token == null) {
-                        // getTimestamp, not getObject(.., OffsetDateTime.class): Payara's wrapper calls the latter by reflection.
-                        token = new Found(rows.getTimestamp(2).toInstant(), rows.getInt(3), new UserId(rows.getString(4)),
-                                rows.getString(5), IdentityStatus.active.name().equals(rows.getString(6)), new HashSet<>());
-                        found.put(hash, token);
-                    }
-                    String role = rows.getString(7);
-                    if (role != null) {
-                        token.roles().add(role);
-                    }
-                }
+                found = read(rows);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the API tokens", e);

@@ -7,7 +7,10 @@ import java.util.regex.Pattern;
 /** An identity's id: exactly 20 ASCII letters and digits, drawn from {@link SecureRandom}. */
 public record UserId(String value) {
 
-    private static final Pattern FORM = Pattern.compile("[A-Za-z0-9]{20}");
+    /** The characters of an id. */
+    public static final int LENGTH = 20;
+
+    private static final Pattern FORM = Pattern.compile("[A-Za-z0-9]{" + LENGTH + "}");
     private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -1,5 +1,6 @@
 package dev.stepup.registration.control;
 
+import dev.stepup.identity.control.ApiTokens;
 import dev.stepup.identity.entity.UserId;
 import dev.stepup.otp.control.Otp;
 import dev.stepup.otp.control.ThrottlePolicy;
@@ -16,8 +17,10 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.Session;
 
@@ -35,7 +39,9 @@ import org.hibernate.Session;
  * while one transaction checks codes, the codes that arrive meanwhile wait, and the first of
  * them then checks them all (up to {@link #MOST_WAITING}) in the next. A transaction takes the
  * users' locks ({@link CodeUses#TRY_LOCKS}) and reads their registrations in a statement after
- * that (so no read is older than the previous holder's commit), both in one round trip;
+ * that (so no read is older than the previous holder's commit), both in one round trip; for a
+ * step-up known only by its API token ({@link Attempt#byToken}) the same round trip takes the
+ * lock of the token's owner and reads the token, and a token refused ends its attempt there;
  * matches each code; and in one more round trip ({@link RoundTrip}) records the step-ups'
  * codes ({@link CodeUses#recordAll}), counts the wrong ones ({@link CodeFailures#recordAll})
  * and writes the audit lines (the observers of {@link OtpsVerified}). Each request waits for
@@ -92,16 +98,55 @@ public class CodeBatches {
     boolean enabled;
 
     /** The codes waiting, and the one transaction that checks them. */
-    private final Grouped<Attempt, Verification> batches =
+    private final Grouped<Attempt, Answer> batches =
             new Grouped<>("codes", MOST_WAITING, attempts -> self.checkAll(attempts));
 
     /**
      * A TOTP code of {@code user}'s, checked for {@code actor} at {@code at}, from the client
      * address {@code sourceIp}; a step-up's right code opens the window of {@code credential}
-     * (its key), if given.
+     * (its key), if given. An attempt {@link #byToken} names neither actor nor user: its
+     * {@code token} does, as the batch reads it.
      */
     public record Attempt(UserId actor, UserId user, Purpose purpose, Otp otp, String credential, Instant at,
-                          String sourceIp) {
+                          String sourceIp, ByToken token) {
+
+        public Attempt(UserId actor, UserId user, Purpose purpose, Otp otp, String credential, Instant at,
+                       String sourceIp) {
+            this(actor, user, purpose, otp, credential, at, sourceIp, null);
+        }
+
+        /**
+         * A step-up's code of the caller whose API token has the hash {@code tokenHash}, if
+         * {@code admits} the token's identity's roles: the batch reads the token in the round
+         * trip that takes the users' locks, so the request needs no read of its own before.
+         */
+        public static Attempt byToken(String tokenHash, Predicate<Set<String>> admits, Otp otp, Instant at,
+                                      String sourceIp) {
+            return new Attempt(null, null, Purpose.STEP_UP, otp, tokenHash, at, sourceIp, new ByToken(tokenHash, admits));
+        }
+    }
+
+    /** The API token an attempt came with, and which of its identity's roles may step up here. */
+    public record ByToken(String hash, Predicate<Set<String>> admits) {
+    }
+
+    /** What a batch made of an attempt. */
+    public sealed interface Answer {
+
+        /** The attempt's token is unknown or expired, or its identity not active: its code was not checked. */
+        record Unauthenticated() implements Answer {
+        }
+
+        /** The token's identity ({@code caller}) may not step up here: its code was not checked. */
+        record Forbidden(ApiTokens.Authenticated caller) implements Answer {
+        }
+
+        /**
+         * The code's answer, or empty if the batch left it for its caller to check alone; the
+         * identity its token named, for an attempt {@link Attempt#byToken} (null for another).
+         */
+        record Checked(ApiTokens.Authenticated caller, Optional<Verification> verification) implements Answer {
+        }
     }
 
     /** Whether codes go through batches here: PostgreSQL, and not turned off. */
@@ -111,29 +156,54 @@ public class CodeBatches {
 
     /**
      * Checks {@code attempt} in a batch: its answer once that batch has committed, or empty if
-     * the batch did not settle it, for the caller to check it on its own.
+     * no batch ran it (too many waiting, or the batch failed), for the caller to do all itself.
      */
-    public Optional<Verification> check(Attempt attempt) {
+    public Optional<Answer> check(Attempt attempt) {
         // A batch that fails was rolled back, or (rarely) committed with an unknown outcome: each
         // code is then checked on its own, which may count such a wrong code twice, never use a code twice.
         return batches.run(attempt);
     }
 
-    /** One batch, in a transaction of its own: each attempt's answer, empty where unsettled. */
+    /** One batch, in a transaction of its own: each attempt's answer, empty where no batch ran. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public List<Optional<Verification>> checkAll(List<Attempt> attempts) {
-        List<UserId> users = new ArrayList<>(new HashSet<>(attempts.stream().map(Attempt::user).toList()));
+    public List<Optional<Answer>> checkAll(List<Attempt> attempts) {
+        Set<UserId> known = new HashSet<>();
+        List<String> hashes = new ArrayList<>();
+        for (Attempt attempt : attempts) {
+            if (attempt.token() == null) {
+                known.add(attempt.user());
+            } else {
+                hashes.add(attempt.token().hash());
+            }
+        }
         Instant now = clock.instant();
-        Map<UserId, CodeVerifier.State> states = lockAndRead(users, now);
-        List<Optional<Verification>> answers = new ArrayList<>();
+        Read read = lockAndRead(new ArrayList<>(known), hashes, now);
+        List<Optional<Answer>> answers = new ArrayList<>();
         List<UserId> failed = new ArrayList<>();
         List<CodeUses.Use> used = new ArrayList<>();
         List<OtpsVerified.Checked> lines = new ArrayList<>();
         Set<UserId> seen = new HashSet<>();
-        for (Attempt attempt : attempts) {
-            CodeVerifier.State state = seen.add(attempt.user()) ? states.get(attempt.user()) : null;
+        for (Attempt given : attempts) {
+            ApiTokens.Authenticated caller = null;
+            Attempt attempt = given;
+            if (given.token() != null) {
+                Optional<ApiTokens.Authenticated> named = ApiTokens.check(given.token().hash(),
+                        read.tokens().get(given.token().hash()), now);
+                if (named.isEmpty()) {
+                    answers.add(Optional.of(new Answer.Unauthenticated()));
+                    continue;
+                }
+                caller = named.get();
+                if (!given.token().admits().test(caller.roles())) {
+                    answers.add(Optional.of(new Answer.Forbidden(caller)));
+                    continue;
+                }
+                attempt = new Attempt(caller.id(), caller.id(), given.purpose(), given.otp(), given.credential(),
+                        given.at(), given.sourceIp());
+            }
+            CodeVerifier.State state = seen.add(attempt.user()) ? read.states().get(attempt.user()) : null;
             Optional<Verification> answer = state == null ? Optional.empty() : decide(attempt, state, now);
-            answers.add(answer);
+            answers.add(Optional.of(new Answer.Checked(caller, answer)));
             if (answer.isEmpty()) {
                 continue;
             }
@@ -187,37 +257,57 @@ public class CodeBatches {
         return Optional.empty();
     }
 
+    /** What a batch's first round trip read: the tokens by hash, and the states of the users whose locks it took. */
+    private record Read(Map<String, ApiTokens.Found> tokens, Map<UserId, CodeVerifier.State> states) {
+    }
+
     /**
-     * Takes the locks of those of {@code users} it can without waiting, and reads the TOTP
-     * registrations of those it took, with their recent uses and failures: two statements sent
-     * in one round trip, the read after the locks. PostgreSQL gives each statement of a
-     * transaction at read committed a snapshot of its own, taken when it starts, so the read
-     * sees every commit of a lock's previous holder (a lock is released after its transaction's
-     * commit is visible). The read covers all of {@code users} (it cannot see which locks the
-     * first statement took); the rows of users whose lock was not taken are left out.
+     * Takes the locks of those of {@code users}, and of the owners of the API tokens of
+     * {@code hashes}, that it can without waiting; reads those tokens; and reads the TOTP
+     * registrations of the users whose locks it took, with their recent uses and failures:
+     * statements sent in one round trip, the reads after the locks. PostgreSQL gives each
+     * statement of a transaction at read committed a snapshot of its own, taken when it
+     * starts, so the reads see every commit of a lock's previous holder (a lock is released
+     * after its transaction's commit is visible). The registrations' read covers all the users
+     * (it cannot see which locks the first statement took); the rows of users whose lock was
+     * not taken are left out.
      */
-    private Map<UserId, CodeVerifier.State> lockAndRead(List<UserId> users, Instant now) {
+    private Read lockAndRead(List<UserId> users, List<String> hashes, Instant now) {
         CodeFailures.Range range = failures.range(now);
+        boolean byToken = !hashes.isEmpty();
+        String sql = (byToken ? CodeUses.tryLocksAlso(ApiTokens.OWNERS) + "; " + ApiTokens.READ : CodeUses.TRY_LOCKS)
+                + "; select r.identity_id, " + CodeVerifier.stateColumns(true) + " from registration r where r.identity_id"
+                + (byToken ? " = any (array_cat(cast(? as varchar[]), array(" + ApiTokens.OWNERS + ")))" : " = any (?)")
+                + " and r.factor = 'TOTP'";
         return em.unwrap(Session.class).doReturningWork(connection -> {
             Map<UserId, CodeVerifier.State> states = new HashMap<>();
-            try (PreparedStatement both = connection.prepareStatement(CodeUses.TRY_LOCKS + "; select r.identity_id, "
-                    + CodeVerifier.stateColumns(true) + " from registration r where r.identity_id = any (?)"
-                    + " and r.factor = 'TOTP'")) {
-                int index = CodeUses.bindLocks(both, 1, users);
-                index = CodeVerifier.bindState(both, index, now, range, true);
-                both.setArray(index, CodeUses.ids(connection, users));
+            Map<String, ApiTokens.Found> tokens = Map.of();
+            try (PreparedStatement all = connection.prepareStatement(sql)) {
+                Array tokenHashes = byToken ? connection.createArrayOf("varchar", hashes.toArray()) : null;
+                int index = CodeUses.bindLocks(all, 1, users);
+                if (byToken) {
+                    all.setArray(index++, tokenHashes);
+                    all.setArray(index++, tokenHashes);
+                }
+                index = CodeVerifier.bindState(all, index, now, range, true);
+                all.setArray(index++, CodeUses.ids(connection, users));
+                if (byToken) {
+                    all.setArray(index, tokenHashes);
+                }
                 // All of the locks' rows at once: fetched in parts (a defaultRowFetchSize in the
-                // database URL), the read would start before the last locks were tried.
-                both.setFetchSize(0);
-                both.execute();
+                // database URL), the reads would start before the last locks were tried.
+                all.setFetchSize(0);
+                all.execute();
                 Set<UserId> locked;
-                try (ResultSet rows = both.getResultSet()) {
+                try (ResultSet rows = all.getResultSet()) {
                     locked = CodeUses.locked(rows);
                 }
-                if (!both.getMoreResults()) {
-                    throw new IllegalStateException("The read of the registrations gave no result");
+                if (byToken) {
+                    try (ResultSet rows = next(all)) {
+                        tokens = ApiTokens.read(rows);
+                    }
                 }
-                try (ResultSet rows = both.getResultSet()) {
+                try (ResultSet rows = next(all)) {
                     while (rows.next()) {
                         UserId user = new UserId(rows.getString(1));
                         if (locked.contains(user)) {
@@ -226,7 +316,15 @@ public class CodeBatches {
                     }
                 }
             }
-            return states;
+            return new Read(tokens, states);
         });
+    }
+
+    /** The next statement's rows of {@code statement}. */
+    private static ResultSet next(PreparedStatement statement) throws SQLException {
+        if (!statement.getMoreResults()) {
+            throw new IllegalStateException("A read of the batch gave no result");
+        }
+        return statement.getResultSet();
     }
 }

@@ -83,6 +83,36 @@ public class CodeUses {
     static final String TRY_LOCKS = "select l.id, pg_try_advisory_xact_lock(?, l.key)"
             + " from unnest(cast(? as varchar[]), cast(? as integer[])) as l(id, key)";
 
+    /**
+     * As {@link #TRY_LOCKS}, and also the locks of the users that {@code query} selects (one
+     * column, their ids; its parameters bound after those of {@link #bindLocks}), whose keys
+     * the statement computes as {@link #lockKey} does: for a caller that knows some users only
+     * by what the same round trip reads (the owners of API tokens).
+     */
+    static String tryLocksAlso(String query) {
+        return "select l.id, pg_try_advisory_xact_lock(?, l.key) from (select k.id, k.key from"
+                + " unnest(cast(? as varchar[]), cast(? as integer[])) as k(id, key) union all select q.id, "
+                + lockKeyOf("q.id") + " from (" + query + ") as q(id)) as l";
+    }
+
+    /**
+     * {@link #lockKey} in SQL, of the id in {@code column}: Java's {@code String.hashCode} of
+     * a user id's 20 ASCII characters, the sum of each character times 31 to the power of the
+     * characters after it, modulo 2^32 as a signed integer (the powers modulo 2^32 are in the
+     * statement, so the sum fits a bigint).
+     */
+    static String lockKeyOf(String column) {
+        StringBuilder powers = new StringBuilder();
+        long power = 1;
+        for (int i = 0; i < UserId.LENGTH; i++) {
+            powers.insert(0, (i == 0 ? "" : ",")).insert(0, power);
+            power = power * 31 % (1L << 32);
+        }
+        return "(select cast(((cast(sum(ascii(substr(" + column + ", cast(w.n as integer), 1)) * w.p) as bigint)"
+                + " & 4294967295) # 2147483648) - 2147483648 as integer) from unnest(cast('{" + powers
+                + "}' as bigint[])) with ordinality as w(p, n))";
+    }
+
     @PersistenceContext
     EntityManager em;
 
@@ -186,7 +216,7 @@ public class CodeUses {
     }
 
     /** The second half of {@code user}'s lock; the first is {@link #LOCK_CLASS}. */
-    private static int lockKey(UserId user) {
+    static int lockKey(UserId user) {
         return user.value().hashCode();
     }
 

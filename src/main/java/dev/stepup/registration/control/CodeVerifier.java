@@ -30,6 +30,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.hibernate.Session;
 
 /**
@@ -132,12 +134,30 @@ public class CodeVerifier {
         }
         if (kind == StepUpFactor.TOTP && purpose != Purpose.CONFIRM_REGISTRATION && batches.applies()) {
             Optional<Verification> settled = batches.check(new CodeBatches.Attempt(actor, user, purpose,
-                    new Otp(given.get()), credential, clock.instant(), transport.clientAddress()));
+                    new Otp(given.get()), credential, clock.instant(), transport.clientAddress()))
+                    .flatMap(answer -> answer instanceof CodeBatches.Answer.Checked checked
+                            ? checked.verification() : Optional.empty());
             if (settled.isPresent()) {
                 return settled.get();
             }
         }
         return self.verifyAlone(actor, user, kind, purpose, given.get(), credential);
+    }
+
+    /**
+     * A step-up's TOTP code {@code code} of the caller whose API token has the hash
+     * {@code tokenHash}, if {@code admits} the roles of the token's identity: checked in a batch
+     * that reads the token in the round trip that takes the users' locks. Empty if that cannot
+     * be (the code is malformed, codes are not checked in batches here, or no batch ran it):
+     * the caller then authenticates the token on its own, and checks the code by {@link #verify}.
+     */
+    public Optional<CodeBatches.Answer> verifyByToken(String tokenHash, Predicate<Set<String>> admits, String code) {
+        Optional<Otp> otp = Otp.parse(code);
+        if (otp.isEmpty() || !batches.applies()) {
+            return Optional.empty();
+        }
+        return batches.check(CodeBatches.Attempt.byToken(tokenHash, admits, otp.get(), clock.instant(),
+                transport.clientAddress()));
     }
 
     /**
