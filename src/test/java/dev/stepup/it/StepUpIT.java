@@ -70,6 +70,7 @@ class StepUpIT {
 
         old.post("/api/step-up/authenticate/TOTP", wrong).assertError(401, "AU-0000");
         old.post("/api/step-up/authenticate/TOTP", "not json").assertError(401, "AU-0000");
+        old.post("/api/step-up/authenticate/TOTP", "{\"otp\":\"12\"}").assertError(401, "AU-0000");
         assertThat(RegistrationRows.shared().failures(user.userId())).as("failures counted for a refused token").isZero();
         assertThat(AuditLines.of(users, user.userId(), "STEP_UP")).as("audited for a refused token").isEmpty();
 

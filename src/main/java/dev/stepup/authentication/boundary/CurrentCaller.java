@@ -4,6 +4,7 @@ import dev.stepup.authentication.control.Caller;
 import dev.stepup.identity.control.ApiTokens;
 import dev.stepup.identity.entity.Role;
 import dev.stepup.platform.boundary.ApiException;
+import dev.stepup.platform.control.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,6 +15,10 @@ import java.util.Set;
  * The caller of the current request, as {@link CallerAuthentication} established it. One
  * instance serves every request (the injected request is the current one): a request-scoped
  * bean was made anew for each request, about a twentieth of a request's CPU on Payara.
+ *
+ * <p>In a method marked {@link CheckedWithCode}, a request whose API token is still pending
+ * has no caller yet: {@link #find} is empty and {@link #get} refuses it, until
+ * {@link #require} or {@link #accept} has checked the token.
  */
 @ApplicationScoped
 public class CurrentCaller {
@@ -34,12 +39,13 @@ public class CurrentCaller {
     }
 
     /**
-     * The API token whose check {@link CallerAuthentication} left to the batch that checks the
-     * request's code (only a method marked {@link CheckedWithCode} sees one); empty if none.
+     * The stored hash of the API token whose check {@link CallerAuthentication} left to the
+     * batch that checks the request's code (only a method marked {@link CheckedWithCode} sees
+     * one); empty if none.
      */
-    public Optional<String> pendingToken() {
+    public Optional<String> pendingTokenHash() {
         return request.getAttribute(Caller.PENDING_TOKEN_ATTRIBUTE) instanceof String token
-                ? Optional.of(token) : Optional.empty();
+                ? Optional.of(Secrets.sha256(token)) : Optional.empty();
     }
 
     /** Checks the pending API token on its own, as for any other request: the caller it names, kept; else empty. */

@@ -36,8 +36,13 @@ public class RoleCheck implements DynamicFeature {
         if (rule == null) {
             rule = rule(resource.getResourceClass());
         }
-        context.register(new Check(rule == null ? Rule.DENY : rule,
-                resource.getResourceMethod().isAnnotationPresent(CheckedWithCode.class)), Priorities.AUTHORIZATION);
+        boolean checkedWithCode = resource.getResourceMethod().isAnnotationPresent(CheckedWithCode.class);
+        if (checkedWithCode && (rule == null || rule.roles() == null
+                || !Arrays.equals(rule.roles(), new String[] {Role.ANY_AUTHENTICATED}))) {
+            throw new IllegalStateException(resource.getResourceMethod() + " is @CheckedWithCode, which it may be only"
+                    + " with @RolesAllowed(\"**\"): it checks a pending token's caller for that rule itself");
+        }
+        context.register(new Check(rule == null ? Rule.DENY : rule, checkedWithCode), Priorities.AUTHORIZATION);
     }
 
     private static Rule rule(AnnotatedElement element) {

@@ -52,14 +52,4 @@ public record Caller(UserId id, String name, Set<String> roles, Scheme scheme, C
     public boolean hasRole(String role) {
         return roles.contains(role);
     }
-
-    /** True if the caller holds one of {@code wanted}; {@code "**"} is any authenticated caller. */
-    public boolean hasAnyRole(String... wanted) {
-        for (String role : wanted) {
-            if (Role.ANY_AUTHENTICATED.equals(role) || roles.contains(role)) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -15,7 +15,6 @@ import dev.stepup.otp.control.Verification;
 import dev.stepup.platform.boundary.ApiException;
 import dev.stepup.platform.boundary.RequestBodies;
 import dev.stepup.platform.boundary.Responses;
-import dev.stepup.platform.control.Secrets;
 import dev.stepup.registration.boundary.VerificationAnswers;
 import dev.stepup.registration.control.CodeBatches;
 import dev.stepup.registration.control.Registrations;
@@ -95,10 +94,10 @@ public class StepUpResource {
     @CheckedWithCode
     @Consumes(MediaType.APPLICATION_JSON)
     public Response authenticate(@PathParam("factor") StepUpFactor factor, String body) {
-        Optional<String> token = caller.pendingToken();
+        Optional<String> tokenHash = caller.pendingTokenHash();
         StepUpOutcome outcome;
-        if (token.isPresent() && factor == StepUpFactor.TOTP) {
-            outcome = authenticateByToken(token.get(), body);
+        if (tokenHash.isPresent() && factor == StepUpFactor.TOTP) {
+            outcome = authenticateByToken(tokenHash.get(), body);
         } else {
             Caller me = caller.require(Role.ANY_AUTHENTICATED);
             outcome = stepUps.authenticate(me, factor, bodies.read(body, StepUpRequest.class).otp());
@@ -113,11 +112,13 @@ public class StepUpResource {
 
     /**
      * A step-up with a TOTP code whose caller's API token the authentication left pending: the
-     * batch that checks the code reads the token too ({@link StepUps#authenticateByToken}). A
-     * request the batch does not check (a body or code it cannot read, no batch) has its token
-     * checked on its own first, so that it is refused as unauthenticated before its body is.
+     * batch that checks the code reads the token too ({@link StepUps#authenticateByToken}), and
+     * what it leaves unsettled is checked alone. A request no batch checks (a body or code it
+     * cannot read, no batch) has its token checked on its own first, so that it is refused as
+     * unauthenticated before its body is. The rule is {@code @RolesAllowed("**")}, as the role
+     * check requires of a method marked {@link CheckedWithCode}.
      */
-    private StepUpOutcome authenticateByToken(String token, String body) {
+    private StepUpOutcome authenticateByToken(String tokenHash, String body) {
         StepUpRequest stepUp;
         try {
             stepUp = bodies.read(body, StepUpRequest.class);
@@ -125,21 +126,20 @@ public class StepUpResource {
             caller.require(Role.ANY_AUTHENTICATED);
             throw unreadable;
         }
-        Optional<CodeBatches.Answer> answer = stepUps.authenticateByToken(Secrets.sha256(token),
+        Optional<CodeBatches.Answer> answer = stepUps.authenticateByToken(tokenHash,
                 roles -> CurrentCaller.admits(roles, Role.ANY_AUTHENTICATED), stepUp.otp());
         if (answer.isEmpty()) {
             return stepUps.authenticate(caller.require(Role.ANY_AUTHENTICATED), StepUpFactor.TOTP, stepUp.otp());
         }
+        if (answer.get() instanceof CodeBatches.Answer.Checked checked) {
+            Caller me = caller.accept(checked.caller(), Role.ANY_AUTHENTICATED);
+            return checked.verification().map(result -> stepUps.outcome(me, StepUpFactor.TOTP, result))
+                    .orElseGet(() -> stepUps.authenticateAlone(me, stepUp.otp()));
+        }
         if (answer.get() instanceof CodeBatches.Answer.Forbidden forbidden) {
-            caller.accept(forbidden.caller(), Role.ANY_AUTHENTICATED);
-            throw new IllegalStateException("A batch refused a caller whom the role check admits");
+            caller.accept(forbidden.caller(), Role.ANY_AUTHENTICATED); // 403 AU-0403: the rule does not admit it
         }
-        if (!(answer.get() instanceof CodeBatches.Answer.Checked checked)) {
-            throw caller.refuse();
-        }
-        Caller me = caller.accept(checked.caller(), Role.ANY_AUTHENTICATED);
-        return checked.verification().map(result -> stepUps.outcome(me, StepUpFactor.TOTP, result))
-                .orElseGet(() -> stepUps.authenticate(me, StepUpFactor.TOTP, stepUp.otp()));
+        throw caller.refuse();
     }
 
     /**

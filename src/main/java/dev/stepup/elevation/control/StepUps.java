@@ -61,6 +61,15 @@ public class StepUps {
         return verifier.verifyByToken(tokenHash, admits, code);
     }
 
+    /**
+     * As {@link #authenticate}, the code checked alone, in a transaction of its own: for a
+     * code that a batch read and left unsettled (a second batch would leave it too).
+     */
+    public StepUpOutcome authenticateAlone(Caller caller, String code) {
+        return outcome(caller, StepUpFactor.TOTP, verifier.verifyAlone(caller.id(), caller.id(), Purpose.STEP_UP, code,
+                caller.credential().key()));
+    }
+
     /** What the check of a code of the caller's own came to: a right code opens its window and makes a completion ID. */
     public StepUpOutcome outcome(Caller caller, StepUpFactor factor, Verification result) {
         if (!(result instanceof Verification.Accepted)) {

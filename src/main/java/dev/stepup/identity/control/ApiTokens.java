@@ -192,6 +192,15 @@ public class ApiTokens {
     /** The ids of the identities whose tokens' hashes are in an array parameter (a query for a caller's statement). */
     public static final String OWNERS = "select t.identity_id from api_token t where t.token_hash = any (?)";
 
+    /**
+     * Binds the one parameter of {@link #READ} or of {@link #OWNERS}, at {@code index}, to the
+     * token hashes {@code hashes}; returns the index after it.
+     */
+    public static int bindHashes(PreparedStatement statement, int index, List<String> hashes) throws SQLException {
+        statement.setArray(index, statement.getConnection().createArrayOf("varchar", hashes.toArray()));
+        return index + 1;
+    }
+
     /** The tokens that {@link #READ} found in {@code rows}, by hash. */
     public static Map<String, Found> read(ResultSet rows) throws SQLException {
         Map<String, Found> found = new HashMap<>();
@@ -220,7 +229,7 @@ public class ApiTokens {
         Map<String, Found> found;
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement(READ)) {
-            query.setArray(1, connection.createArrayOf("varchar", hashes.toArray()));
+            bindHashes(query, 1, hashes);
             try (ResultSet rows = query.executeQuery()) {
                 found = read(rows);
             }

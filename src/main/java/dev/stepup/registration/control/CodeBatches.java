@@ -17,7 +17,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -122,6 +121,7 @@ public class CodeBatches {
          */
         public static Attempt byToken(String tokenHash, Predicate<Set<String>> admits, Otp otp, Instant at,
                                       String sourceIp) {
+            // A token's credential key, whose window a right code opens, is its stored hash (Credential.token).
             return new Attempt(null, null, Purpose.STEP_UP, otp, tokenHash, at, sourceIp, new ByToken(tokenHash, admits));
         }
     }
@@ -283,16 +283,15 @@ public class CodeBatches {
             Map<UserId, CodeVerifier.State> states = new HashMap<>();
             Map<String, ApiTokens.Found> tokens = Map.of();
             try (PreparedStatement all = connection.prepareStatement(sql)) {
-                Array tokenHashes = byToken ? connection.createArrayOf("varchar", hashes.toArray()) : null;
                 int index = CodeUses.bindLocks(all, 1, users);
                 if (byToken) {
-                    all.setArray(index++, tokenHashes);
-                    all.setArray(index++, tokenHashes);
+                    index = ApiTokens.bindHashes(all, index, hashes);
+                    index = ApiTokens.bindHashes(all, index, hashes);
                 }
                 index = CodeVerifier.bindState(all, index, now, range, true);
                 all.setArray(index++, CodeUses.ids(connection, users));
                 if (byToken) {
-                    all.setArray(index, tokenHashes);
+                    ApiTokens.bindHashes(all, index, hashes);
                 }
                 // All of the locks' rows at once: fetched in parts (a defaultRowFetchSize in the
                 // database URL), the reads would start before the last locks were tried.

@@ -133,10 +133,10 @@ public class CodeVerifier {
             return new Verification.Malformed();
         }
         if (kind == StepUpFactor.TOTP && purpose != Purpose.CONFIRM_REGISTRATION && batches.applies()) {
+            // An attempt that names its user is always answered Checked (the others are for tokens).
             Optional<Verification> settled = batches.check(new CodeBatches.Attempt(actor, user, purpose,
                     new Otp(given.get()), credential, clock.instant(), transport.clientAddress()))
-                    .flatMap(answer -> answer instanceof CodeBatches.Answer.Checked checked
-                            ? checked.verification() : Optional.empty());
+                    .flatMap(answer -> ((CodeBatches.Answer.Checked) answer).verification());
             if (settled.isPresent()) {
                 return settled.get();
             }
@@ -158,6 +158,16 @@ public class CodeVerifier {
         }
         return batches.check(CodeBatches.Attempt.byToken(tokenHash, admits, otp.get(), clock.instant(),
                 transport.clientAddress()));
+    }
+
+    /**
+     * A TOTP code of {@code user}'s checked as {@link #verify} does, but never in a batch: for
+     * a code that a batch has just left unsettled.
+     */
+    public Verification verifyAlone(UserId actor, UserId user, Purpose purpose, String code, String credential) {
+        Optional<Otp> otp = Otp.parse(code);
+        return otp.isEmpty() ? new Verification.Malformed()
+                : self.verifyAlone(actor, user, StepUpFactor.TOTP, purpose, otp.get().digits(), credential);
     }
 
     /**
