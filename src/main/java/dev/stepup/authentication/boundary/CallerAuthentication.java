@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -68,20 +69,10 @@ public class CallerAuthentication {
         if (session == null && pendsToken(request, header.strip())) {
             return Optional.empty();
         }
-        Optional<Caller> caller;
-        try {
-            caller = session == null ? authenticate(header.strip()) : sessions.authenticate(session);
-        } catch (RuntimeException e) {
-            // Fail closed: a broken credential store refuses, it never lets a request through.
-            LOG.log(Level.SEVERE, "Authentication failed with an error; the request stays anonymous", e);
-            caller = Optional.empty();
-        }
-        if (caller.isEmpty()) {
-            request.setAttribute(Caller.REFUSED_ATTRIBUTE, Boolean.TRUE);
-            return caller;
-        }
-        request.setAttribute(Caller.ATTRIBUTE, caller.get());
-        if (session != null) {
+        String cookie = session;
+        Optional<Caller> caller = keep(request,
+                () -> cookie == null ? authenticate(header.strip()) : sessions.authenticate(cookie));
+        if (caller.isPresent() && session != null) {
             request.setAttribute(BrowserSessions.SESSION_ATTRIBUTE, session);
             request.setAttribute(BrowserSessions.CSRF_ATTRIBUTE, BrowserSessions.csrfToken(session));
         }
@@ -116,9 +107,18 @@ public class CallerAuthentication {
             return Optional.empty();
         }
         request.removeAttribute(Caller.PENDING_TOKEN_ATTRIBUTE);
+        return keep(request, () -> authenticate("TOKEN " + token));
+    }
+
+    /**
+     * The caller that {@code check} finds, kept as {@code request}'s, or the request marked
+     * refused if none. Fail closed: a check that throws (a broken credential store) refuses,
+     * it never lets a request through.
+     */
+    private static Optional<Caller> keep(HttpServletRequest request, Supplier<Optional<Caller>> check) {
         Optional<Caller> caller;
         try {
-            caller = authenticate("TOKEN " + token);
+            caller = check.get();
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "Authentication failed with an error; the request stays anonymous", e);
             caller = Optional.empty();

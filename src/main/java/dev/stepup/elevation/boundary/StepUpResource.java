@@ -129,7 +129,7 @@ public class StepUpResource {
         Optional<CodeBatches.Answer> answer = stepUps.authenticateByToken(tokenHash,
                 roles -> CurrentCaller.admits(roles, Role.ANY_AUTHENTICATED), stepUp.otp());
         if (answer.isEmpty()) {
-            return stepUps.authenticate(caller.require(Role.ANY_AUTHENTICATED), StepUpFactor.TOTP, stepUp.otp());
+            return stepUps.authenticateAlone(caller.require(Role.ANY_AUTHENTICATED), stepUp.otp());
         }
         if (answer.get() instanceof CodeBatches.Answer.Checked checked) {
             Caller me = caller.accept(checked.caller(), Role.ANY_AUTHENTICATED);

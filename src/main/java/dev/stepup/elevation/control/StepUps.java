@@ -55,7 +55,7 @@ public class StepUps {
      * its own, if {@code admits} its roles: checked in a batch that reads the token with the
      * code's state ({@code CodeBatches}), whose answer says whom the token named. Empty if no
      * batch checked it: the caller's token is then to be checked on its own, and the code by
-     * {@link #authenticate}. A code the batch answered is to be made an outcome by {@link #outcome}.
+     * {@link #authenticateAlone}. A code the batch answered is to be made an outcome by {@link #outcome}.
      */
     public Optional<CodeBatches.Answer> authenticateByToken(String tokenHash, Predicate<Set<String>> admits, String code) {
         return verifier.verifyByToken(tokenHash, admits, code);
@@ -63,7 +63,8 @@ public class StepUps {
 
     /**
      * As {@link #authenticate}, the code checked alone, in a transaction of its own: for a
-     * code that a batch read and left unsettled (a second batch would leave it too).
+     * code that a batch read and left unsettled (a second batch would leave it too), or that
+     * no batch ran.
      */
     public StepUpOutcome authenticateAlone(Caller caller, String code) {
         return outcome(caller, StepUpFactor.TOTP, verifier.verifyAlone(caller.id(), caller.id(), Purpose.STEP_UP, code,

@@ -257,6 +257,16 @@ public class CodeBatches {
         return Optional.empty();
     }
 
+    /** The statements of {@link #lockAndRead} for users known by their ids. */
+    private static final String LOCK_AND_READ = CodeUses.TRY_LOCKS + "; select r.identity_id, "
+            + CodeVerifier.stateColumns(true) + " from registration r where r.identity_id = any (?) and r.factor = 'TOTP'";
+
+    /** The statements of {@link #lockAndRead} for users known by their ids and by their API tokens. */
+    private static final String LOCK_AND_READ_WITH_TOKENS = CodeUses.tryLocksAlso(ApiTokens.OWNERS) + "; "
+            + ApiTokens.READ + "; select r.identity_id, " + CodeVerifier.stateColumns(true) + " from registration r"
+            + " where r.identity_id = any (array_cat(cast(? as varchar[]), array(" + ApiTokens.OWNERS + ")))"
+            + " and r.factor = 'TOTP'";
+
     /** What a batch's first round trip read: the tokens by hash, and the states of the users whose locks it took. */
     private record Read(Map<String, ApiTokens.Found> tokens, Map<UserId, CodeVerifier.State> states) {
     }
@@ -275,10 +285,7 @@ public class CodeBatches {
     private Read lockAndRead(List<UserId> users, List<String> hashes, Instant now) {
         CodeFailures.Range range = failures.range(now);
         boolean byToken = !hashes.isEmpty();
-        String sql = (byToken ? CodeUses.tryLocksAlso(ApiTokens.OWNERS) + "; " + ApiTokens.READ : CodeUses.TRY_LOCKS)
-                + "; select r.identity_id, " + CodeVerifier.stateColumns(true) + " from registration r where r.identity_id"
-                + (byToken ? " = any (array_cat(cast(? as varchar[]), array(" + ApiTokens.OWNERS + ")))" : " = any (?)")
-                + " and r.factor = 'TOTP'";
+        String sql = byToken ? LOCK_AND_READ_WITH_TOKENS : LOCK_AND_READ;
         return em.unwrap(Session.class).doReturningWork(connection -> {
             Map<UserId, CodeVerifier.State> states = new HashMap<>();
             Map<String, ApiTokens.Found> tokens = Map.of();

@@ -127,12 +127,18 @@ public class CodeVerifier {
      */
     public Verification verify(UserId actor, UserId user, StepUpFactor kind, Purpose purpose, String code,
                                String credential) {
+        return check(actor, user, kind, purpose, code, credential, true);
+    }
+
+    /** As {@link #verify}, in a batch first if {@code batched} and one applies, else alone. */
+    private Verification check(UserId actor, UserId user, StepUpFactor kind, Purpose purpose, String code,
+                               String credential, boolean batched) {
         Optional<String> given = kind == StepUpFactor.TOTP
                 ? Otp.parse(code).map(Otp::digits) : RecoveryCodes.normalize(code);
         if (given.isEmpty()) {
             return new Verification.Malformed();
         }
-        if (kind == StepUpFactor.TOTP && purpose != Purpose.CONFIRM_REGISTRATION && batches.applies()) {
+        if (batched && kind == StepUpFactor.TOTP && purpose != Purpose.CONFIRM_REGISTRATION && batches.applies()) {
             // An attempt that names its user is always answered Checked (the others are for tokens).
             Optional<Verification> settled = batches.check(new CodeBatches.Attempt(actor, user, purpose,
                     new Otp(given.get()), credential, clock.instant(), transport.clientAddress()))
@@ -149,7 +155,8 @@ public class CodeVerifier {
      * {@code tokenHash}, if {@code admits} the roles of the token's identity: checked in a batch
      * that reads the token in the round trip that takes the users' locks. Empty if that cannot
      * be (the code is malformed, codes are not checked in batches here, or no batch ran it):
-     * the caller then authenticates the token on its own, and checks the code by {@link #verify}.
+     * the caller then authenticates the token on its own, and checks the code alone
+     * ({@link #verifyAlone}: a batch that did not run it now would not later either).
      */
     public Optional<CodeBatches.Answer> verifyByToken(String tokenHash, Predicate<Set<String>> admits, String code) {
         Optional<Otp> otp = Otp.parse(code);
@@ -162,12 +169,11 @@ public class CodeVerifier {
 
     /**
      * A TOTP code of {@code user}'s checked as {@link #verify} does, but never in a batch: for
-     * a code that a batch has just left unsettled.
+     * a code that a batch has just left unsettled, or that {@link #verifyByToken} could not
+     * put in one.
      */
     public Verification verifyAlone(UserId actor, UserId user, Purpose purpose, String code, String credential) {
-        Optional<Otp> otp = Otp.parse(code);
-        return otp.isEmpty() ? new Verification.Malformed()
-                : self.verifyAlone(actor, user, StepUpFactor.TOTP, purpose, otp.get().digits(), credential);
+        return check(actor, user, StepUpFactor.TOTP, purpose, code, credential, false);
     }
 
     /**
